@@ -30,7 +30,7 @@ static void init_msg(struct msghdr *msg, struct ancdata_result *res,
 		     ssize_t ancbufsize)
 {
 	memset(msg, 0, sizeof *msg);
-	memset(&res->addr, 0, sizeof res->addr);
+	/* only addrlen bytes are ever exposed: no need to zero them all */
 	res->addr.ss_family = AF_UNSPEC;
 	msg->msg_name = &res->addr;
 	msg->msg_namelen = sizeof res->addr;

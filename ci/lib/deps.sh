@@ -1,0 +1,25 @@
+# ci/lib/deps.sh - sourced by the ci/ scripts: install the Debian packages a
+# job needs, only when one is missing (apt-get update first, as root).
+# The package lists live here, one per purpose.
+DEPS_BUILD="cmake make gcc clang pkg-config libcriterion-dev"
+DEPS_BENCH="python3"
+
+ensure_packages() {
+	missing=""
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		echo "ci: missing Debian packages:$missing (run as root, or apt-get install them)" >&2
+		exit 2
+	fi
+	echo "ci: installing$missing" >&2
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -q >/dev/null
+	# shellcheck disable=SC2086
+	apt-get install -y -q --no-install-recommends $missing >/dev/null
+}
+
+jobs() { nproc 2>/dev/null || echo 2; }
