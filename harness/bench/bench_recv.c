@@ -13,15 +13,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "alloc_count.h"
 #include "ancdata.h"
 
-static unsigned long allocs;
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n) { allocs++; return __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t m) { allocs++; return __real_calloc(n, m); }
-void *__wrap_realloc(void *p, size_t n) { allocs++; return __real_realloc(p, n); }
 
 static const char MSG[] = "Michael Gilfix was here\xe1\x88\xb4\r\n";
 #define MSGLEN (sizeof MSG - 1)
@@ -180,12 +174,12 @@ int main(int argc, char **argv)
 			g.rctllen = CMSG_SPACE((g.nfds ? g.nfds : 1) * sizeof(int));
 			sample(raw_round, &g, iters / 10);     /* warm up */
 			sample(wrapper_round, &g, iters / 10);
-			unsigned long a0 = allocs;
+			unsigned long a0 = alloc_count;
 			for (int s = 0; s < samples; s++) {
 				raw[s] = sample(raw_round, &g, iters);
 				wrap[s] = sample(wrapper_round, &g, iters);
 			}
-			double per_call = (double)(allocs - a0) /
+			double per_call = (double)(alloc_count - a0) /
 					  ((double)samples * iters);
 			double r = median(raw, samples), w = median(wrap, samples);
 			double py = script ? python_rate(script, types[t].name,

@@ -3,15 +3,9 @@
  * allocation the library's objects make passes through a counter. */
 #include <stdlib.h>
 
+#include "alloc_count.h"
 #include "testutil.h"
 
-static unsigned long allocs;
-void *__real_malloc(size_t n);
-void *__real_calloc(size_t n, size_t m);
-void *__real_realloc(void *p, size_t n);
-void *__wrap_malloc(size_t n) { allocs++; return __real_malloc(n); }
-void *__wrap_calloc(size_t n, size_t m) { allocs++; return __real_calloc(n, m); }
-void *__wrap_realloc(void *p, size_t n) { allocs++; return __real_realloc(p, n); }
 
 Test(noalloc, caller_buffers)
 {
@@ -26,7 +20,7 @@ Test(noalloc, caller_buffers)
 
 	cr_assert_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
 	make_pipes(8, r, w);
-	unsigned long before = allocs;
+	unsigned long before = alloc_count;
 	for (int i = 0; i < 100; i++) {
 		cr_assert_eq(ancdata_sendmsg(sv[0], &iov, 1, &item, 1, 0, NULL, 0,
 					     sendctl, sizeof sendctl, NULL),
@@ -46,14 +40,14 @@ Test(noalloc, caller_buffers)
 					      &n, NULL, 0, NULL), (ssize_t)MSGLEN);
 		close_all(got, (int)n);
 	}
-	cr_assert_eq(allocs, before, "%lu allocations in 300 round trips",
-		     allocs - before);
+	cr_assert_eq(alloc_count, before, "%lu allocations in 300 round trips",
+		     alloc_count - before);
 	/* the counter works: the allocating form does allocate */
 	struct ancdata_message m;
 	cr_assert_eq(ancdata_send_fds(sv[0], &iov, 1, r, 1, 0, NULL),
 		     (ssize_t)MSGLEN);
 	cr_assert_eq(ancdata_recvmsg_alloc(sv[1], 64, 64, 0, &m, NULL), 0);
-	cr_assert_gt(allocs, before);
+	cr_assert_gt(alloc_count, before);
 	close_all(got, (int)items_fds(m.res.items, m.res.nitems, got, 8));
 	ancdata_message_free(&m);
 	close_all(r, 8);
