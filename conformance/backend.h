@@ -1,0 +1,34 @@
+/* backend.h - who performs a scenario's receives: libancdata, or CPython's
+ * socket module driven by conformance/cpython_driver.py. */
+#ifndef ANCDATA_BACKEND_H
+#define ANCDATA_BACKEND_H
+
+#include <sys/types.h>
+
+#include "scenario.h"
+
+/* What one receive showed, fds by identity. */
+struct sc_rx {
+	long ret;
+	int flags;
+	long controllen;                 /* -1: not observable (CPython) */
+	int nitems;
+	struct sc_ritem items[SC_MAX_RITEMS];
+	int nfds;
+	struct { dev_t dev; ino_t ino; int cloexec; } fds[SC_MAX_REFS];
+	unsigned long warnings;
+	int datalen;
+	unsigned char data[SC_MAX_DATA];
+};
+
+struct sc_backend {
+	const char *name;
+	const char *script;              /* cpython: the driver */
+	/* Receive on sock as rq says; *hold keeps the received fds open until
+	 * release (so drops can be told from deliveries). */
+	void (*recv)(const struct sc_backend *be, int sock,
+		     const struct sc_recv *rq, struct sc_rx *rx, void **hold);
+	void (*release)(const struct sc_backend *be, void *hold);
+};
+
+#endif

@@ -1,0 +1,160 @@
+/* backend_cpython.c - receives through CPython: each receive runs
+ * cpython_driver.py with the socket as its fd 3 and reads back one JSON
+ * line (parsed with jansson).  The driver keeps the fds it received open
+ * until release. */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "ancdata.h"
+#include "backend.h"
+#include "names.h"
+
+static struct driver {
+	pid_t pid;
+	int in, out;
+} drv = { -1, -1, -1 };
+
+static int read_line(int fd, char *buf, size_t len)
+{
+	size_t n = 0;
+	while (n + 1 < len) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (poll(&p, 1, 10000) <= 0)   /* hang guard */
+			return -1;
+		ssize_t k = read(fd, buf + n, 1);
+		if (k <= 0)
+			return -1;
+		if (buf[n] == '\n')
+			break;
+		n++;
+	}
+	buf[n] = '\0';
+	return 0;
+}
+
+static void spawn(const struct sc_backend *be, int sock, const struct sc_recv *rq)
+{
+	static const char *const api[] = { "recvmsg", "recvmsg_into", "recv_fds" };
+	static const char *const warn[] = { "record", "ignore", "error" };
+	char a[4][32];
+	int in[2], out[2];
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return;
+	if (pipe2(out, O_CLOEXEC) < 0) {
+		close(in[0]);
+		close(in[1]);
+		return;
+	}
+	snprintf(a[0], sizeof a[0], "%ld", rq->bufsize);
+	snprintf(a[1], sizeof a[1], "%ld",
+		 rq->api == API_RECV_FDS ? rq->maxfds : rq->ancbuf);
+	snprintf(a[2], sizeof a[2], "%d", rq->flags);
+	fflush(NULL);
+	drv.pid = fork();
+	if (drv.pid == 0) {
+		dup2(in[0], 0);
+		dup2(out[1], 1);
+		dup2(sock, 3);
+		close_range(4, ~0U, 0);
+		execlp("python3", "python3", be->script, api[rq->api], a[0], a[1],
+		       a[2], warn[rq->warn], (char *)NULL);
+		_exit(127);
+	}
+	close(in[0]);
+	close(out[1]);
+	drv.in = in[1];
+	drv.out = out[0];
+}
+
+static long ret_of(json_t *r)
+{
+	long neg;
+	if (json_is_integer(r))
+		return (long)json_integer_value(r);
+	if (json_is_string(r) && sc_errparse(json_string_value(r), &neg) == 0)
+		return neg;
+	return -EPROTO;
+}
+
+static void recv_cpython(const struct sc_backend *be, int sock,
+			 const struct sc_recv *rq, struct sc_rx *rx, void **hold)
+{
+	static char line[1 << 18];
+	json_error_t err;
+	json_t *j, *v;
+	size_t i;
+
+	rx->ret = -EPROTO;
+	rx->controllen = -1;   /* CPython does not show it */
+	spawn(be, sock, rq);
+	if (drv.pid < 0)
+		return;
+	*hold = &drv;
+	if (read_line(drv.out, line, sizeof line) < 0 ||
+	    !(j = json_loads(line, 0, &err)))
+		return;
+	rx->ret = ret_of(json_object_get(j, "ret"));
+	rx->flags = (int)json_integer_value(json_object_get(j, "flags"));
+	rx->warnings = (unsigned long)json_integer_value(json_object_get(j, "warnings"));
+	json_array_foreach(json_object_get(j, "items"), i, v) {
+		if (rx->nitems == SC_MAX_RITEMS)
+			break;
+		rx->items[rx->nitems++] = (struct sc_ritem){
+			(int)json_integer_value(json_array_get(v, 0)),
+			(int)json_integer_value(json_array_get(v, 1)),
+			(long)json_integer_value(json_array_get(v, 2)) };
+	}
+	json_array_foreach(json_object_get(j, "fds"), i, v) {
+		if (rx->nfds == SC_MAX_REFS)
+			break;
+		rx->fds[rx->nfds].dev = (dev_t)json_integer_value(json_array_get(v, 0));
+		rx->fds[rx->nfds].ino = (ino_t)json_integer_value(json_array_get(v, 1));
+		rx->fds[rx->nfds++].cloexec = (int)json_integer_value(json_array_get(v, 2));
+	}
+	const char *hex = json_string_value(json_object_get(j, "data"));
+	for (; hex && hex[0] && hex[1] && rx->datalen < SC_MAX_DATA; hex += 2) {
+		unsigned b;
+		if (sscanf(hex, "%2x", &b) != 1)
+			break;
+		rx->data[rx->datalen++] = (unsigned char)b;
+	}
+	json_decref(j);
+}
+
+static void release_cpython(const struct sc_backend *be, void *hold)
+{
+	struct driver *d = hold;
+	int st;
+	(void)be;
+	if (d->in >= 0) {
+		if (write(d->in, "close\n", 6) < 0) { /* gone already */ }
+		close(d->in);
+	}
+	if (d->out >= 0) {
+		/* the driver exits when told; one stuck in a receive is ended */
+		struct pollfd p = { .fd = d->out, .events = POLLIN };
+		if (poll(&p, 1, 10000) <= 0 && d->pid > 0)
+			kill(d->pid, SIGKILL);
+		close(d->out);
+	}
+	if (d->pid > 0)
+		waitpid(d->pid, &st, 0);
+	d->pid = d->in = d->out = -1;
+}
+
+const struct sc_backend *sc_backend_cpython(const char *script)
+{
+	static struct sc_backend be = { "cpython", NULL, recv_cpython,
+					release_cpython };
+	be.script = script;
+	return &be;
+}

@@ -1,0 +1,54 @@
+/* feature_probe.c - what this kernel offers, found by probing (never by version
+ * number): socket options that exist, MSG_OOB on AF_UNIX streams, whether
+ * we are root.  Scenarios name these in 'requires'. */
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "feature_probe.h"
+#include "names.h"
+#include "scenario.h"
+
+int sc_sockopt_exists(int name)
+{
+	int s = socket(AF_UNIX, SOCK_STREAM, 0), v = 0, rc;
+	socklen_t len = sizeof v;
+	if (s < 0)
+		return 0;
+	if (name == 84) /* SO_INQ: getsockopt answers ENOPROTOOPT; set it */
+		rc = setsockopt(s, SOL_SOCKET, name, &v, sizeof v);
+	else
+		rc = getsockopt(s, SOL_SOCKET, name, &v, &len);
+	int exists = rc == 0 || errno != ENOPROTOOPT;
+	close(s);
+	return exists;
+}
+
+int sc_unix_oob(void)
+{
+	int sv[2], ok;
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0)
+		return 0;
+	ok = send(sv[0], "o", 1, MSG_OOB) == 1;
+	close(sv[0]);
+	close(sv[1]);
+	return ok;
+}
+
+/* Feature names for 'requires': root, UNIX_OOB, any SO_* of the option
+ * table (present when the kernel knows it), SCM_PIDFD (with SO_PASSPIDFD). */
+int sc_feature(const char *name)
+{
+	long opt;
+	if (!strcmp(name, "root"))
+		return geteuid() == 0;
+	if (!strcmp(name, "UNIX_OOB"))
+		return sc_unix_oob();
+	if (!strcmp(name, "SCM_PIDFD"))
+		name = "SO_PASSPIDFD";
+	if (!strncmp(name, "SO_", 3) && sc_lookup(sc_sockopts, name, &opt) == 0 &&
+	    sc_name_of(sc_sockopts, opt))
+		return sc_sockopt_exists((int)opt);
+	return -1;
+}

@@ -1,0 +1,169 @@
+/* names.c - symbolic names of levels, types, socket options, message flags
+ * and error codes, both ways. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "ancdata.h"
+#include "names.h"
+#include "scenario.h"
+
+/* Newer than some headers: values from the kernel's asm-generic/socket.h. */
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 4
+#endif
+#define SO_PASSRIGHTS_ 83
+#define SO_INQ_ 84
+#define SO_RIGHTS_NOTRUNC_ 85
+
+const struct sc_name sc_levels[] = {
+	{ "SOL_SOCKET", SOL_SOCKET }, { "SOL_IP", 0 }, { "SOL_IPV6", 41 },
+	{ "SOL_TCP", 6 }, { NULL, 0 },
+};
+
+const struct sc_name sc_types[] = {
+	{ "SCM_RIGHTS", SCM_RIGHTS }, { "SCM_CREDENTIALS", SCM_CREDENTIALS },
+	{ "SCM_SECURITY", 3 }, { "SCM_PIDFD", SCM_PIDFD }, { "SCM_INQ", SO_INQ_ },
+	{ NULL, 0 },
+};
+
+const struct sc_name sc_sockopts[] = {
+	{ "SO_PASSCRED", SO_PASSCRED }, { "SO_PASSSEC", SO_PASSSEC },
+	{ "SO_PEEK_OFF", SO_PEEK_OFF }, { "SO_PASSPIDFD", SO_PASSPIDFD },
+	{ "SO_PEERPIDFD", SO_PEERPIDFD }, { "SO_PASSRIGHTS", SO_PASSRIGHTS_ },
+	{ "SO_INQ", SO_INQ_ }, { "SO_RIGHTS_NOTRUNC", SO_RIGHTS_NOTRUNC_ },
+	{ "SO_OOBINLINE", SO_OOBINLINE }, { "SO_PEERCRED", SO_PEERCRED },
+	{ "SO_SNDBUF", SO_SNDBUF }, { "SO_RCVBUF", SO_RCVBUF },
+	{ "SO_SNDTIMEO", SO_SNDTIMEO }, { "SO_TYPE", SO_TYPE },
+	{ NULL, 0 },
+};
+
+const struct sc_name sc_msgflags[] = {
+	{ "OOB", MSG_OOB }, { "PEEK", MSG_PEEK }, { "CTRUNC", MSG_CTRUNC },
+	{ "TRUNC", MSG_TRUNC }, { "DONTWAIT", MSG_DONTWAIT }, { "EOR", MSG_EOR },
+	{ "WAITALL", MSG_WAITALL }, { "NOSIGNAL", MSG_NOSIGNAL },
+	{ "ERRQUEUE", MSG_ERRQUEUE }, { "MORE", MSG_MORE },
+	{ "CMSG_CLOEXEC", MSG_CMSG_CLOEXEC }, { NULL, 0 },
+};
+
+static const struct sc_name ancdata_codes[] = {
+	{ "E_NEGBUF", ANCDATA_E_NEGBUF }, { "E_ANCBUF", ANCDATA_E_ANCBUF },
+	{ "E_NULL", ANCDATA_E_NULL }, { "E_BADARG", ANCDATA_E_BADARG },
+	{ "E_RANGE", ANCDATA_E_RANGE },
+	{ "E_ITEM_TOO_LARGE", ANCDATA_E_ITEM_TOO_LARGE },
+	{ "E_TOO_MUCH", ANCDATA_E_TOO_MUCH }, { "E_SMALLBUF", ANCDATA_E_SMALLBUF },
+	{ "E_WARNING", ANCDATA_E_WARNING }, { "E_CTRUNC", ANCDATA_E_CTRUNC },
+	{ "E_NOMEM", ANCDATA_E_NOMEM }, { "E_NOSPACE", ANCDATA_E_NOSPACE },
+	{ "E_ADDR", ANCDATA_E_ADDR }, { NULL, 0 },
+};
+
+static int number(const char *s, long *v)
+{
+	char *end;
+	if (*s == '\0')
+		return -1;
+	errno = 0;
+	*v = strtol(s, &end, 0);
+	return *end || errno ? -1 : 0;
+}
+
+int sc_lookup(const struct sc_name *t, const char *name, long *value)
+{
+	for (; t->name; t++)
+		if (!strcmp(t->name, name)) {
+			*value = t->value;
+			return 0;
+		}
+	return number(name, value);
+}
+
+const char *sc_name_of(const struct sc_name *t, long value)
+{
+	for (; t->name; t++)
+		if (t->value == value)
+			return t->name;
+	return NULL;
+}
+
+size_t sc_flags_str(int flags, char *out, size_t len)
+{
+	size_t n = 0;
+	if (flags == 0)
+		return (size_t)snprintf(out, len, "0");
+	out[0] = '\0';
+	for (const struct sc_name *f = sc_msgflags; f->name; f++)
+		if (flags & f->value) {
+			n += (size_t)snprintf(out + (n < len ? n : len),
+					      n < len ? len - n : 0, "%s%s",
+					      n ? "|" : "", f->name);
+			flags &= ~(int)f->value;
+		}
+	if (flags)
+		n += (size_t)snprintf(out + (n < len ? n : len),
+				      n < len ? len - n : 0, "%s0x%x",
+				      n ? "|" : "", (unsigned)flags);
+	return n;
+}
+
+int sc_flags_parse(const char *s, int *flags)
+{
+	char buf[256], *save, *tok;
+	long v;
+
+	if (strlen(s) >= sizeof buf)
+		return -1;
+	strcpy(buf, s);
+	*flags = 0;
+	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
+		if (sc_lookup(sc_msgflags, tok, &v) < 0)
+			return -1;
+		*flags |= (int)v;
+	}
+	return 0;
+}
+
+const char *sc_errname(long neg)
+{
+	static _Thread_local char buf[32];
+	const char *n;
+
+	if (neg >= 0) {
+		snprintf(buf, sizeof buf, "%ld", neg);
+		return buf;
+	}
+	if ((n = sc_name_of(ancdata_codes, -neg)))
+		return n;
+	if (-neg < 4096 && (n = strerrorname_np((int)-neg)))
+		return n;
+	snprintf(buf, sizeof buf, "%ld", neg);
+	return buf;
+}
+
+int sc_errparse(const char *s, long *neg)
+{
+	long v;
+	if (number(s, &v) == 0) {
+		*neg = v;
+		return 0;
+	}
+	if (sc_lookup(ancdata_codes, s, &v) == 0) {
+		*neg = -v;
+		return 0;
+	}
+	for (int e = 1; e < 4096; e++) {
+		const char *n = strerrorname_np(e);
+		if (n && !strcmp(n, s)) {
+			*neg = -e;
+			return 0;
+		}
+	}
+	return -1;
+}

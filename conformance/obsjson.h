@@ -1,0 +1,12 @@
+/* obsjson.h - scenario results as JSON. */
+#ifndef ANCDATA_OBSJSON_H
+#define ANCDATA_OBSJSON_H
+#include <jansson.h>
+
+#include "names.h"
+#include "scenario.h"
+
+extern const char *const sc_status_names[];
+json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o);
+json_t *sc_result_json(const struct scenario *sc, const struct sc_result *res);
+#endif

@@ -1,0 +1,341 @@
+/* print.c - a scenario back into the text format, and equality of two
+ * scenarios: parse(print(s)) equals s. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "names.h"
+#include "scenario.h"
+
+struct out {
+	char *buf;
+	size_t len, n;
+};
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	int k;
+	va_start(ap, fmt);
+	k = vsnprintf(o->buf + (o->n < o->len ? o->n : o->len),
+		      o->n < o->len ? o->len - o->n : 0, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		o->n += (size_t)k;
+}
+
+static const char *const END[] = { "a", "b", "l" };
+
+static void put_ref(struct out *o, const struct sc_ref *r, int *made)
+{
+	if (r->kind == REF_BAD)
+		put(o, made ? "bad" : "?");
+	else if (r->kind == REF_SOCK)
+		put(o, "%s", END[r->end]);
+	else if (made && r->pipe == *made) {
+		put(o, "new");
+		(*made)++;
+	} else
+		put(o, "p%d", r->pipe);
+}
+
+static void put_string(struct out *o, const unsigned char *s, int n)
+{
+	put(o, "\"");
+	for (int i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		if (c == '"' || c == '\\')
+			put(o, "\\%c", c);
+		else if (c >= 0x20 && c < 0x7f)
+			put(o, "%c", c);
+		else
+			put(o, "\\x%02x", c);
+	}
+	put(o, "\"");
+}
+
+static void put_hex(struct out *o, const unsigned char *b, int n)
+{
+	for (int i = 0; i < n; i++)
+		put(o, "%02x", b[i]);
+}
+
+static void put_level_type(struct out *o, int level, int type)
+{
+	const char *l = sc_name_of(sc_levels, level), *t = sc_name_of(sc_types, type);
+	if (l)
+		put(o, "%s:", l);
+	else
+		put(o, "%d:", level);
+	if (t)
+		put(o, "%s", t);
+	else
+		put(o, "%d", type);
+}
+
+static void put_send(struct out *o, const struct sc_send *sd, int *made)
+{
+	char f[128];
+	put(o, "send %s", END[sd->from]);
+	if (sd->datalen) {
+		put(o, " data=");
+		put_string(o, sd->data, sd->datalen);
+	}
+	for (int i = 0; i < sd->nitems; i++) {
+		const struct sc_item *it = &sd->items[i];
+		if (it->kind == IT_RIGHTS) {
+			put(o, " rights=");
+			if (it->nrefs == 0)
+				put(o, "0");
+			for (int k = 0; k < it->nrefs; k++) {
+				const struct sc_ref *r = &sd->refs[it->ref0 + k];
+				int run = 0;
+				if (k)
+					put(o, ",");
+				/* a run of new pipes prints as its count */
+				while (k + run < it->nrefs &&
+				       sd->refs[it->ref0 + k + run].kind == REF_PIPE &&
+				       sd->refs[it->ref0 + k + run].pipe == *made + run)
+					run++;
+				if (run > 1) {
+					put(o, "%d", run);
+					*made += run;
+					k += run - 1;
+				} else {
+					put_ref(o, r, made);
+				}
+			}
+		} else if (it->kind == IT_CREDS) {
+			if (it->creds_own)
+				put(o, " creds=own");
+			else
+				put(o, " creds=%ld:%ld:%ld", it->pid, it->uid, it->gid);
+		} else {
+			put(o, " item=");
+			put_level_type(o, it->level, it->type);
+			put(o, ":");
+			put_hex(o, it->bytes, it->nbytes);
+		}
+	}
+	if (sd->raw) {
+		int at = 0, r = 0;
+		put(o, " raw=");
+		while (at < sd->rawlen) {
+			if (at)
+				put(o, "+");
+			if (r < sd->nrawrefs && sd->rawref_at[r] == at) {
+				put(o, "fd(");
+				put_ref(o, &sd->rawrefs[r++], made);
+				put(o, ")");
+				at += 4;
+				continue;
+			}
+			int end = r < sd->nrawrefs ? sd->rawref_at[r] : sd->rawlen;
+			put(o, "hex(");
+			put_hex(o, sd->rawbytes + at, end - at);
+			put(o, ")");
+			at = end;
+		}
+		if (sd->rawlen == 0)
+			put(o, "hex()");
+	}
+	if (sd->ctlpad)
+		put(o, " ctlpad=%ld", sd->ctlpad);
+	if (sd->flags) {
+		sc_flags_str(sd->flags, f, sizeof f);
+		put(o, " flags=%s", f);
+	}
+}
+
+static void put_recv(struct out *o, const struct sc_recv *rq)
+{
+	static const char *const api[] = { "recvmsg", "recvmsg_into", "recv_fds" };
+	static const char *const warn[] = { "record", "ignore", "error" };
+	char f[128];
+	put(o, "recv %s api=%s bufsize=%ld", END[rq->at], api[rq->api], rq->bufsize);
+	if (rq->api == API_RECV_FDS)
+		put(o, " maxfds=%ld", rq->maxfds);
+	else
+		put(o, " ancbuf=%ld", rq->ancbuf);
+	if (rq->flags) {
+		sc_flags_str(rq->flags, f, sizeof f);
+		put(o, " flags=%s", f);
+	}
+	if (rq->warn)
+		put(o, " warn=%s", warn[rq->warn]);
+	if (rq->strict)
+		put(o, " strict");
+	if (rq->maxitems)
+		put(o, " maxitems=%d", rq->maxitems);
+}
+
+static void put_pipeset(struct out *o, const unsigned char *set)
+{
+	int any = 0;
+	for (int k = 0; k < SC_MAX_PIPES; k++)
+		if (set[k / 8] & (1 << (k % 8)))
+			put(o, "%sp%d", any++ ? "," : "", k);
+	if (!any)
+		put(o, "-");
+}
+
+static void put_expect_fields(struct out *o, const struct sc_step *st);
+
+static void put_expect(struct out *o, const struct sc_step *st)
+{
+	put(o, "expect");
+	put_expect_fields(o, st);
+	put(o, "\n");
+}
+
+size_t sc_print_fields(const struct sc_step *st, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	if (len)
+		buf[0] = '\0';
+	put_expect_fields(&o, st);
+	return o.n;
+}
+
+static void put_expect_fields(struct out *o, const struct sc_step *st)
+{
+	const struct sc_obs *w = &st->want;
+	static const char *const cx[] = { "none", "all", "some" };
+	char f[128];
+	if (st->expect & F_RET)
+		put(o, " ret=%s", sc_errname(w->ret));
+	if (st->expect & F_FLAGS) {
+		sc_flags_str(w->flags, f, sizeof f);
+		put(o, " flags=%s", f);
+	}
+	if (st->expect & F_ITEMS) {
+		put(o, " items=");
+		if (!w->nitems)
+			put(o, "-");
+		for (int i = 0; i < w->nitems; i++) {
+			const char *t = sc_name_of(sc_types, w->items[i].type);
+			const char *l = sc_name_of(sc_levels, w->items[i].level);
+			put(o, i ? "," : "");
+			if (w->items[i].level != SOL_SOCKET) {
+				if (l)
+					put(o, "%s/", l);
+				else
+					put(o, "%d/", w->items[i].level);
+			}
+			if (t)
+				put(o, "%s:%ld", t, w->items[i].len);
+			else
+				put(o, "%d:%ld", w->items[i].type, w->items[i].len);
+		}
+	}
+	if (st->expect & F_FDS) {
+		put(o, " fds=");
+		if (!w->nfds)
+			put(o, "-");
+		for (int i = 0; i < w->nfds; i++) {
+			put(o, i ? "," : "");
+			put_ref(o, &w->fds[i], NULL);
+		}
+	}
+	if (st->expect & F_DROPPED) {
+		put(o, " dropped=");
+		put_pipeset(o, w->dropped);
+	}
+	if (st->expect & F_GONE) {
+		put(o, " gone=");
+		put_pipeset(o, w->gone);
+	}
+	if (st->expect & F_CLOEXEC)
+		put(o, " cloexec=%s", cx[w->cloexec]);
+	if (st->expect & F_WARNINGS)
+		put(o, " warnings=%lu", w->warnings);
+	if (st->expect & F_CONTROLLEN)
+		put(o, " controllen=%ld", w->controllen);
+	if (st->expect & F_DATA) {
+		put(o, " data=");
+		put_string(o, w->data, w->datalen);
+	}
+}
+
+size_t sc_print(const struct scenario *sc, char *buf, size_t len)
+{
+	static const char *const type[] = { "stream", "dgram", "seqpacket" };
+	static const char *const how[] = { "rd", "wr", "rdwr" };
+	struct out o = { buf, len, 0 };
+	int made = 0;
+
+	if (len)
+		buf[0] = '\0';
+	put(&o, "id %s\narea %s\n", sc->id, sc->area);
+	if (sc->purpose[0])
+		put(&o, "purpose %s\n", sc->purpose);
+	for (int i = 0; i < sc->ntags; i++)
+		put(&o, "tag %s\n", sc->tags[i]);
+	for (int i = 0; i < sc->nreq; i++)
+		put(&o, "requires %s\n", sc->requires[i]);
+	put(&o, "socket %s %s\n\n", type[sc->type],
+	    sc->mode == SC_LISTEN ? "listen" : "pair");
+	for (int i = 0; i < sc->nsteps; i++) {
+		const struct sc_step *st = &sc->steps[i];
+		switch (st->op) {
+		case OP_SEND:
+			put_send(&o, &st->u.send, &made);
+			break;
+		case OP_RECV:
+			put_recv(&o, &st->u.recv);
+			break;
+		case OP_SETOPT: {
+			const char *n = sc_name_of(sc_sockopts, st->u.opt.name);
+			put(&o, "setopt %s ", END[st->u.opt.end]);
+			if (n)
+				put(&o, "%s", n);
+			else
+				put(&o, "%d", st->u.opt.name);
+			put(&o, " %d", st->u.opt.value);
+			break;
+		}
+		case OP_CLOSE:
+			put(&o, "close %s", END[st->u.sd.end]);
+			break;
+		case OP_SHUTDOWN:
+			put(&o, "shutdown %s %s", END[st->u.sd.end], how[st->u.sd.how]);
+			break;
+		case OP_CONNECT:
+			put(&o, "connect");
+			break;
+		case OP_ACCEPT:
+			put(&o, "accept");
+			break;
+		case OP_GC:
+		case OP_CHECK:
+			put(&o, st->op == OP_GC ? "gc" : "check");
+			for (int k = 0; k < st->u.wait.npipes; k++)
+				put(&o, " p%d", st->u.wait.pipes[k]);
+			break;
+		case OP_RLIMIT:
+			put(&o, "rlimit free=%ld", st->u.rlimit.free);
+			break;
+		case OP_AS_NOBODY:
+			put(&o, "as nobody");
+			break;
+		}
+		put(&o, "\n");
+		if (st->expect)
+			put_expect(&o, st);
+	}
+	return o.n;
+}
+
+int sc_equal(const struct scenario *x, const struct scenario *y)
+{
+	if (memcmp(x, y, offsetof(struct scenario, steps)) != 0)
+		return 0;
+	for (int i = 0; i < x->nsteps; i++) {
+		struct sc_step a = x->steps[i], b = y->steps[i];
+		a.line = b.line = 0;
+		if (memcmp(&a, &b, sizeof a) != 0)
+			return 0;
+	}
+	return 1;
+}

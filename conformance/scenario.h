@@ -1,0 +1,183 @@
+/* scenario.h - the one scenario model of ancdata: what a conformance case,
+ * a probe, a fuzz reproducer and a report all speak.
+ *
+ * A scenario is a socket type, how the pair is made, and an ordered list of
+ * steps, each optionally followed by the observation it expects.  Running
+ * it gives an observation: everything a user could see, with received fds
+ * named by what they are (pipe p3, socket b) and never by number.  The text
+ * format is documented in conformance/FORMAT.md. */
+#ifndef ANCDATA_SCENARIO_H
+#define ANCDATA_SCENARIO_H
+
+#include <stddef.h>
+
+#define SC_MAX_STEPS 32
+#define SC_MAX_ITEMS 4      /* ancillary items in one send */
+#define SC_MAX_REFS 300     /* fds in one send (more than SCM_MAX_FD) */
+#define SC_MAX_PIPES 600    /* pipes one scenario may make */
+#define SC_MAX_RAW 512      /* raw control bytes of one send */
+#define SC_MAX_DATA 256     /* data bytes of one send or shown of one recv */
+#define SC_MAX_TAGS 6
+#define SC_MAX_REQ 4
+#define SC_MAX_RITEMS 8     /* items observed in one receive */
+
+enum sc_socktype { SC_STREAM, SC_DGRAM, SC_SEQPACKET };
+enum sc_mode { SC_PAIR, SC_LISTEN };
+/* the ends: a and b of the pair (b receives by habit), l the listener */
+enum sc_end { SC_A, SC_B, SC_L };
+
+enum sc_op {
+	OP_SEND, OP_RECV, OP_SETOPT, OP_CLOSE, OP_SHUTDOWN, OP_CONNECT,
+	OP_ACCEPT, OP_GC, OP_CHECK, OP_RLIMIT, OP_AS_NOBODY,
+};
+
+enum sc_api { API_RECVMSG, API_RECVMSG_INTO, API_RECV_FDS };
+
+/* What one fd slot of an SCM_RIGHTS item holds. */
+enum sc_refkind { REF_PIPE, REF_SOCK, REF_BAD };
+struct sc_ref {
+	unsigned char kind;   /* enum sc_refkind */
+	unsigned char end;    /* REF_SOCK: enum sc_end */
+	short pipe;           /* REF_PIPE: pipe index */
+};
+
+enum sc_itemkind { IT_RIGHTS, IT_CREDS, IT_BYTES };
+struct sc_item {
+	enum sc_itemkind kind;
+	int level, type;                 /* IT_BYTES */
+	int nrefs, ref0;                 /* IT_RIGHTS: refs[ref0 .. +nrefs) */
+	int creds_own;                   /* IT_CREDS: this process's ids */
+	long pid, uid, gid;              /* IT_CREDS when !creds_own */
+	int nbytes;                      /* IT_BYTES payload */
+	unsigned char bytes[32];
+};
+
+/* A raw control buffer is a list of pieces: bytes, or an fd ref. */
+struct sc_send {
+	enum sc_end from;
+	int datalen;                     /* bytes of data */
+	unsigned char data[SC_MAX_DATA];
+	int flags;                       /* MSG_* */
+	int nitems;
+	struct sc_item items[SC_MAX_ITEMS];
+	int nrefs;
+	struct sc_ref refs[SC_MAX_REFS];
+	int raw;                         /* send rawbytes verbatim */
+	int rawlen;
+	unsigned char rawbytes[SC_MAX_RAW];
+	short rawref_at[16];             /* offsets of fd refs in rawbytes */
+	struct sc_ref rawrefs[16];
+	int nrawrefs;
+	long ctlpad;                     /* > 0: one ignored item of this size */
+};
+
+enum sc_warn { W_RECORD, W_IGNORE, W_ERROR };
+struct sc_recv {
+	enum sc_end at;
+	enum sc_api api;
+	long bufsize, ancbuf, maxfds;
+	int flags;
+	enum sc_warn warn;
+	int strict;
+	int maxitems;                    /* 0: as many as can be */
+};
+
+/* Which fields an expectation names; the rest are not compared. */
+enum sc_field {
+	F_RET = 1 << 0, F_FLAGS = 1 << 1, F_ITEMS = 1 << 2, F_FDS = 1 << 3,
+	F_DROPPED = 1 << 4, F_CLOEXEC = 1 << 5, F_WARNINGS = 1 << 6,
+	F_CONTROLLEN = 1 << 7, F_DATA = 1 << 8, F_GONE = 1 << 9,
+};
+
+struct sc_ritem {
+	int level, type;
+	long len;
+};
+
+/* What one step showed.  ret < 0 is -errno or -ANCDATA_E_*. */
+struct sc_obs {
+	long ret;
+	int flags;                        /* msg_flags */
+	long controllen;
+	int nitems;
+	struct sc_ritem items[SC_MAX_RITEMS];
+	int nfds;
+	struct sc_ref fds[SC_MAX_REFS];   /* names of the fds installed */
+	int cloexec;                      /* 0 none, 1 all, 2 some; -1 no fds */
+	unsigned char dropped[SC_MAX_PIPES / 8]; /* pipes that lost every
+	                                           reader in this step */
+	unsigned char gone[SC_MAX_PIPES / 8];    /* GC/CHECK: no reader now */
+	unsigned long warnings;
+	int datalen;
+	unsigned char data[SC_MAX_DATA];
+};
+
+struct sc_step {
+	enum sc_op op;
+	int line;                         /* in the scenario text */
+	union {
+		struct sc_send send;
+		struct sc_recv recv;
+		struct { enum sc_end end; int level, name, value; } opt;
+		struct { enum sc_end end; int how; } sd;   /* close/shutdown */
+		struct { long free; } rlimit;
+		struct { int npipes; short pipes[8]; } wait; /* GC, CHECK */
+	} u;
+	unsigned expect;                  /* enum sc_field bits */
+	struct sc_obs want;
+};
+
+struct scenario {
+	char id[64];
+	char area[16];
+	char purpose[160];
+	int ntags;
+	char tags[SC_MAX_TAGS][64];
+	int nreq;
+	char requires[SC_MAX_REQ][24];
+	enum sc_socktype type;
+	enum sc_mode mode;
+	int npipes;                       /* pipes the sends create */
+	int nsteps;
+	struct sc_step steps[SC_MAX_STEPS];
+};
+
+enum sc_status { SC_PASS, SC_FAIL, SC_SKIP, SC_ERROR };
+
+struct sc_result {
+	enum sc_status status;
+	char why[512];                    /* skip, error or first mismatch */
+	int nsteps;                       /* steps that ran */
+	int fd_table_restored;
+	struct sc_obs obs[SC_MAX_STEPS];
+};
+
+/* Parse text (NUL-terminated).  0, or -1 with one line in err naming the
+ * line and the problem. */
+int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen);
+/* Print in the text format; parse(print(s)) == s.  Returns bytes written
+ * (as snprintf). */
+size_t sc_print(const struct scenario *sc, char *out, size_t outlen);
+/* The fields of st->expect in the expect syntax (" ret=28 flags=0 ..."). */
+size_t sc_print_fields(const struct sc_step *st, char *out, size_t outlen);
+/* Field-by-field equality of two parsed scenarios (for round trips). */
+int sc_equal(const struct scenario *x, const struct scenario *y);
+
+/* Receive backends: ancdata (the default) or a CPython driver. */
+struct sc_backend;
+extern const struct sc_backend *const sc_backend_ancdata;
+const struct sc_backend *sc_backend_cpython(const char *script);
+
+/* Run in this process (the caller forks when it wants isolation). */
+void sc_run(const struct scenario *sc, const struct sc_backend *be,
+	    struct sc_result *res);
+/* Run in a child process: crashes and hangs become SC_ERROR. */
+void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
+		     struct sc_result *res);
+
+/* Names used by the format and the JSON. */
+const char *sc_area_names(void);
+const char *sc_errname(long neg);          /* "EINVAL", "E_CTRUNC", "0" */
+int sc_feature(const char *name);          /* 1 present, 0 missing, -1 unknown */
+
+#endif
