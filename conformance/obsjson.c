@@ -115,7 +115,7 @@ json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o)
 json_t *sc_result_json(const struct scenario *sc, const struct sc_result *res)
 {
 	static char text[8192];
-	json_t *j = json_object(), *tags = json_array(), *obs = json_array();
+	json_t *j = json_object(), *tags = json_array(), *obs;
 
 	json_object_set_new(j, "id", json_string(sc->id));
 	json_object_set_new(j, "area", json_string(sc->area));
@@ -130,6 +130,7 @@ json_t *sc_result_json(const struct scenario *sc, const struct sc_result *res)
 		return j;
 	json_object_set_new(j, "fd_table_restored",
 			    json_boolean(res->fd_table_restored));
+	obs = json_array();
 	for (int i = 0; i < res->nsteps; i++)
 		json_array_append_new(obs, sc_obs_json(&sc->steps[i], &res->obs[i]));
 	json_object_set_new(j, "observation", obs);

@@ -334,6 +334,21 @@ static int open_sockets(struct rt *t)
 	return 0;
 }
 
+/* "line N: fds=p0,p1 expected, observed fds=p1,p0", in the expect syntax. */
+static void mismatch(const struct sc_step *st, unsigned field,
+		     const struct sc_obs *w, const struct sc_obs *o, char *why,
+		     size_t len)
+{
+	static struct sc_step tmp;
+	char a[200], b[200];
+	tmp.expect = field;
+	tmp.want = *w;
+	sc_print_fields(&tmp, a, sizeof a);
+	tmp.want = *o;
+	sc_print_fields(&tmp, b, sizeof b);
+	snprintf(why, len, "line %d:%s expected, observed%s", st->line, a, b);
+}
+
 /* First mismatch between what a step showed and what it expects. */
 static int compare(const struct sc_step *st, const struct sc_obs *o, char *why,
 		   size_t len)
@@ -370,16 +385,15 @@ static int compare(const struct sc_step *st, const struct sc_obs *o, char *why,
 	if ((st->expect & F_FDS) &&
 	    (w->nfds != o->nfds ||
 	     memcmp(w->fds, o->fds, (size_t)o->nfds * sizeof o->fds[0]))) {
-		snprintf(why, len, "line %d: fds: expected %d, observed %d (or another order)",
-			 st->line, w->nfds, o->nfds);
+		mismatch(st, F_FDS, w, o, why, len);
 		return 1;
 	}
 	if ((st->expect & F_DROPPED) && memcmp(w->dropped, o->dropped, sizeof o->dropped)) {
-		snprintf(why, len, "line %d: dropped: not the pipes expected", st->line);
+		mismatch(st, F_DROPPED, w, o, why, len);
 		return 1;
 	}
 	if ((st->expect & F_GONE) && memcmp(w->gone, o->gone, sizeof o->gone)) {
-		snprintf(why, len, "line %d: gone: not the pipes expected", st->line);
+		mismatch(st, F_GONE, w, o, why, len);
 		return 1;
 	}
 	if ((st->expect & F_CLOEXEC) && w->cloexec != o->cloexec) {

@@ -1,0 +1,105 @@
+/* test_scenario.c - the scenario format itself: every compiled-in case
+ * survives parse -> print -> parse unchanged, and broken scenarios are
+ * refused with an error naming the right line. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cases.h"
+#include "scenario.h"
+
+Test(scenario, every_case_round_trips)
+{
+	static struct scenario a, b;
+	static char text[1 << 16], again[1 << 16];
+	char err[256];
+
+	cr_assert_gt(sc_ncases, 150, "only %u cases", sc_ncases);
+	for (unsigned i = 0; i < sc_ncases; i++) {
+		cr_assert_eq(sc_parse(sc_cases[i].text, &a, err, sizeof err), 0,
+			     "%s: %s", sc_cases[i].file, err);
+		cr_assert_lt(sc_print(&a, text, sizeof text), sizeof text);
+		cr_assert_eq(sc_parse(text, &b, err, sizeof err), 0,
+			     "%s printed does not parse: %s\n%s", sc_cases[i].file,
+			     err, text);
+		cr_assert(sc_equal(&a, &b), "%s: print changed it:\n%s",
+			  sc_cases[i].file, text);
+		sc_print(&b, again, sizeof again);
+		cr_assert_str_eq(text, again, "%s: printing is not stable",
+				 sc_cases[i].file);
+	}
+}
+
+Test(scenario, equal_sees_differences)
+{
+	static struct scenario a, b;
+	char err[256];
+	const char *t = "id x\narea send\nsocket stream\nsend a data=x rights=2\nexpect ret=1\n";
+	cr_assert_eq(sc_parse(t, &a, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc_parse("id x\narea send\nsocket stream\nsend a data=x rights=3\nexpect ret=1\n",
+			      &b, err, sizeof err), 0);
+	cr_assert_not(sc_equal(&a, &b));
+	cr_assert_eq(sc_parse("id x\narea send\nsocket stream\n\nsend a data=x rights=2\nexpect ret=1\n",
+			      &b, err, sizeof err), 0);
+	cr_assert(sc_equal(&a, &b), "line numbers are not part of a scenario");
+}
+
+struct bad {
+	char text[200];
+	char want[64];  /* the start of the error */
+};
+
+static struct bad bads[] = {
+	{ "", "line 1: no id" },
+	{ "id x\n", "line 2: no area" },
+	{ "id x\narea nope\n", "line 2: area is one of" },
+	{ "id x-y\n", "line 1: id is letters" },
+	{ "id x\narea send\nsend a\n", "line 3: 'socket' must come before" },
+	{ "id x\narea send\nsocket stream\n", "line 4: no steps" },
+	{ "id x\narea send\nsocket pipe\n", "line 3: socket type is" },
+	{ "id x\narea send\nsocket stream\nsend q\n", "line 4: 'q' is not a socket" },
+	{ "id x\narea send\nsocket stream\nsend a rights=p3\n", "line 4: pipe p3 is not made yet" },
+	{ "id x\narea send\nsocket stream\nsend a rights=255x\n", "line 4: junk after number" },
+	{ "id x\narea send\nsocket stream\nsend a data=\"abc\n", "line 4: unterminated string" },
+	{ "id x\narea send\nsocket stream\nsend a data=\"\\q\"\n", "line 4: unknown escape" },
+	{ "id x\narea send\nsocket stream\nsend a raw=hdr(20,SOL_SOCKET)\n", "line 4: hdr wants" },
+	{ "id x\narea send\nsocket stream\nsend a raw=fd(new)fd(new)\n", "line 4: raw pieces are joined" },
+	{ "id x\narea send\nsocket stream\nsend a raw=hex(1)\n", "line 4: bad or long hex" },
+	{ "id x\narea send\nsocket stream\nsend a rights=1 raw=zero(4)\n", "line 4: send takes items, raw" },
+	{ "id x\narea send\nsocket stream\nsend a flags=NOPE\n", "line 4: bad flags" },
+	{ "id x\narea send\nsocket stream\nrecv b api=recvfrom\n", "line 4: unknown api" },
+	{ "id x\narea send\nsocket stream\nrecv b ancbuf=CMSG_LEN(4\n", "line 4: missing ')'" },
+	{ "id x\narea send\nsocket stream\nrecv b ancbuf=100000\n", "line 4: ancbuf over 65536" },
+	{ "id x\narea send\nsocket stream\nrecv b maxfds=2\n", "line 4: maxfds goes with" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect\n", "line 5: expect names nothing" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect ret=EWHAT\n", "line 5: bad ret" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect ret=1\nexpect ret=1\n", "line 6: a second expect" },
+	{ "id x\narea send\nsocket stream\nexpect ret=1\n", "line 4: expect before any step" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect items=rights\n", "line 5: items are TYPE:LEN" },
+	{ "id x\narea send\nsocket stream\nsetopt b SO_NOPE 1\n", "line 4: unknown option" },
+	{ "id x\narea send\nsocket stream\nconnect\n", "line 4: connect needs" },
+	{ "id x\narea send\nsocket dgram listen\naccept\n", "line 4: a dgram listener" },
+	{ "id x\narea send\nsocket stream\ngc p0\n", "line 4: 'p0' is not a pipe made" },
+	{ "id x\narea send\nsocket stream\nfrobnicate\n", "line 4: unknown directive" },
+	{ "id x\narea send\nrequires SO_NOPE\n", "line 3: unknown feature" },
+	{ "id x\narea send\ntag nocolon\n", "line 3: a tag is KIND:VALUE" },
+	{ "id x\narea send\nsocket stream\nsend a\nid y\n", "line 5: id must come before" },
+	{ "id x\r\n", "line 1: control characters" },
+};
+
+ParameterizedTestParameters(scenario, broken_input_names_its_line)
+{
+	return cr_make_param_array(struct bad, bads, sizeof bads / sizeof bads[0]);
+}
+
+ParameterizedTest(struct bad *b, scenario, broken_input_names_its_line)
+{
+	static struct scenario sc;
+	char err[256];
+	cr_assert_eq(sc_parse(b->text, &sc, err, sizeof err), -1, "accepted: %s",
+		     b->text);
+	cr_assert(!strncmp(err, b->want, strlen(b->want)), "wanted '%s...', got '%s'",
+		  b->want, err);
+	cr_assert_null(strchr(err, '\n'), "more than one line: %s", err);
+}
