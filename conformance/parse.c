@@ -695,11 +695,16 @@ static int header(struct ps *p, struct words *ws, char *rest)
 	struct scenario *sc = p->sc;
 	const char *k = ws->w[0];
 
-	if (!strcmp(k, "purpose"))
+	if (!strcmp(k, "purpose")) {
+		if (sc->purpose[0])
+			return fail(p, "a second purpose");
 		return copy_word(p, sc->purpose, sizeof sc->purpose, rest,
 				 "purpose");
+	}
 	if (ws->n != 2 && strcmp(k, "socket"))
 		return fail(p, "%s takes one word", k);
+	if ((!strcmp(k, "id") && sc->id[0]) || (!strcmp(k, "area") && sc->area[0]))
+		return fail(p, "a second %s", k);
 	if (!strcmp(k, "id")) {
 		for (const char *c = ws->w[1]; *c; c++)
 			if (!isalnum((unsigned char)*c) && *c != '_')
@@ -869,8 +874,8 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		    !strcmp(k, "socket")) {
 			if (sc->nsteps)
 				return fail(&p, "%s must come before the steps", k);
-			if (!strcmp(k, "socket"))
-				socket_seen = 1;
+			if (!strcmp(k, "socket") && socket_seen++)
+				return fail(&p, "a second socket");
 			if (header(&p, &ws, rest) < 0)
 				return -1;
 		} else if (!strcmp(k, "expect")) {

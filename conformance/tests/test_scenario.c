@@ -86,6 +86,10 @@ static struct bad bads[] = {
 	{ "id x\narea send\ntag nocolon\n", "line 3: a tag is KIND:VALUE" },
 	{ "id x\narea send\nsocket stream\nsend a\nid y\n", "line 5: id must come before" },
 	{ "id x\r\n", "line 1: control characters" },
+	{ "id x\narea send\narea flags\n", "line 3: a second area" },
+	{ "id x\narea send\npurpose a\npurpose b\n", "line 4: a second purpose" },
+	{ "id x\nid y\n", "line 2: a second id" },
+	{ "id x\narea send\nsocket stream\nsocket dgram\n", "line 4: a second socket" },
 };
 
 ParameterizedTestParameters(scenario, broken_input_names_its_line)

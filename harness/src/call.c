@@ -21,8 +21,13 @@ static int wait_ready(int sock, int writing, long long deadline,
 	struct pollfd p = { .fd = sock, .events = writing ? POLLOUT : POLLIN };
 
 	for (;;) {
+		/* as CPython's sock_call_ex: the time left is checked before
+		 * every poll, so a poll that keeps saying "ready" while the
+		 * call keeps saying EAGAIN still ends at the deadline */
 		long long left = deadline - now_ms();
-		int n = poll(&p, 1, left > 0 ? (int)left : 0);
+		if (left < 0)
+			return -ETIMEDOUT;
+		int n = poll(&p, 1, (int)left);
 		if (n > 0)
 			return 0;
 		if (n == 0)

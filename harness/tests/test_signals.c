@@ -210,3 +210,32 @@ Test(timeout, data_in_time)
 	close_all(sv, 2);
 	FD_NO_LEAK();
 }
+
+/* A false positive: poll keeps reporting an out-of-band byte as readable
+ * while an ordinary MSG_PEEK receive stops at the mark with EAGAIN.  The
+ * call must still end at its deadline (found by the socketpair fuzzer: it
+ * used to spin for ever). */
+Test(timeout, ready_but_eagain_still_expires)
+{
+	FD_BASELINE();
+	int sv[2];
+	char b;
+	struct ancdata_result res = { 0 };
+	struct ancdata_opts o = { .timeout_ms = 50 };
+
+	cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	if (send(sv[0], "o", 1, MSG_OOB) != 1) {
+		close_all(sv, 2);
+		cr_skip_test("this kernel has no MSG_OOB on AF_UNIX streams");
+	}
+	struct pollfd p = { .fd = sv[1], .events = POLLIN };
+	cr_assert_eq(poll(&p, 1, 0), 1, "the OOB byte should read as ready");
+	cr_assert_eq(recv(sv[1], &b, 1, MSG_PEEK | MSG_DONTWAIT), -1);
+	cr_assert_eq(errno, EAGAIN, "the false positive this test needs");
+	long long t0 = now_ms();
+	ssize_t n = ancdata_recvmsg(sv[1], &b, 1, NULL, 0, MSG_PEEK, &res, &o);
+	cr_assert_eq(n, -ETIMEDOUT, "%s", ancdata_strerror((int)n));
+	cr_assert_geq(now_ms() - t0, 50);
+	close_all(sv, 2);
+	FD_NO_LEAK();
+}

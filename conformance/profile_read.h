@@ -1,0 +1,35 @@
+/* profile_read.h - a kernel behaviour profile read back from its JSON:
+ * what reports compare.  Every string is owned by the struct. */
+#ifndef ANCDATA_PROFILE_READ_H
+#define ANCDATA_PROFILE_READ_H
+#include <stddef.h>
+
+struct sc_kv {
+	char *key, *value;          /* value: JSON text of a scalar */
+};
+
+struct sc_pcase {
+	char *id, *area, *purpose, *status, *why;
+	size_t nobs;
+	char **obs;                 /* each step's observation, expect syntax */
+	size_t ntags;
+	char **tags;
+};
+
+struct sc_profile {
+	char *release, *version, *machine, *point_release;
+	size_t nlimits, nfeatures;
+	struct sc_kv *limits, *features;   /* flattened: "sockopts.SO_INQ.exists" */
+	size_t ncases;
+	struct sc_pcase *cases;
+};
+
+/* 0, or -1 with one line in err naming what is wrong (and where). */
+int sc_profile_read(const char *text, size_t len, struct sc_profile *p,
+		    char *err, size_t errlen);
+/* The profile as JSON again (malloc'd); reading it gives the same. */
+char *sc_profile_write(const struct sc_profile *p);
+int sc_profile_equal(const struct sc_profile *a, const struct sc_profile *b);
+void sc_profile_free(struct sc_profile *p);
+const struct sc_pcase *sc_profile_case(const struct sc_profile *p, const char *id);
+#endif

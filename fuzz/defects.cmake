@@ -1,0 +1,81 @@
+# defects.cmake - test-only variants of libancdata, one deliberate defect
+# each, made at configure time from a copy of harness/src with one piece of
+# code replaced; the library itself carries none of this.  prove_oracles.sh
+# fuzzes each variant briefly with every target and requires each defect to
+# be reported.  A replacement whose original text no longer exists stops the
+# configure, so the proofs cannot rot silently.
+set(DEFECTS "")
+function(ancdata_defect name file old new)
+  set(dir ${CMAKE_CURRENT_BINARY_DIR}/defect_${name})
+  file(COPY ${PROJECT_SOURCE_DIR}/harness/src/ DESTINATION ${dir})
+  file(READ ${dir}/${file} text)
+  string(FIND "${text}" "${old}" at)
+  if(at EQUAL -1)
+    message(FATAL_ERROR "defect ${name}: ${file} no longer has the code it breaks; update fuzz/defects.cmake")
+  endif()
+  string(REPLACE "${old}" "${new}" text "${text}")
+  file(WRITE ${dir}/${file} "${text}")
+  add_library(ancdata_defect_${name} STATIC ${dir}/cmsg.c ${dir}/call.c
+    ${dir}/recv.c ${dir}/send.c ${dir}/error.c)
+  target_include_directories(ancdata_defect_${name}
+    PUBLIC ${PROJECT_SOURCE_DIR}/harness/include PRIVATE ${dir})
+  foreach(t ${FUZZ_HARNESS_ONLY})
+    fuzz_target(${t}_defect_${name} ${t}.c ancdata_defect_${name})
+    target_link_options(${t}_defect_${name} PRIVATE ${ANCDATA_FUZZ_LINK})
+  endforeach()
+  set(DEFECTS ${DEFECTS} ${name} PARENT_SCOPE)
+endfunction()
+
+# 1. an fd of a truncated receive is neither returned nor closed
+ancdata_defect(leak_on_truncation recv.c
+"	return ancdata__parse_sink(msg->msg_control, res->controllen, sink,
+				   opts);"
+"	if ((msg->msg_flags & MSG_CTRUNC) && res->controllen >= CMSG_LEN(4)) {
+		struct cmsghdr h;
+		memcpy(&h, msg->msg_control, sizeof h);
+		if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SCM_RIGHTS &&
+		    h.cmsg_len >= CMSG_LEN(4)) {
+			h.cmsg_len -= 4;
+			memcpy(msg->msg_control, &h, sizeof h);
+		}
+	}
+	return ancdata__parse_sink(msg->msg_control, res->controllen, sink,
+				   opts);")
+# 2. cmsg_len trusted past the end of the buffer
+ancdata_defect(trust_cmsg_len cmsg.c
+"	if (space >= len - HDR) {"
+"	if (1) {")
+# 3. err_closefds stops after the first header
+ancdata_defect(close_stops_early cmsg.c
+"		if (st != ANCDATA_CMSG_COMPLETE)
+			break;
+	} while (ancdata_cmsg_next(ctl, controllen, rule_of(opts), &off) == 0);
+	return closed;"
+"		break;
+	} while (ancdata_cmsg_next(ctl, controllen, rule_of(opts), &off) == 0);
+	return closed;")
+# 4. the RuntimeWarning never raised
+ancdata_defect(drop_warning cmsg.c
+"		if (st != ANCDATA_CMSG_COMPLETE && (rc = warn(opts)) < 0)"
+"		if (0 && (rc = warn(opts)) < 0)")
+# 5. received fds marked close-on-exec when nobody asked
+ancdata_defect(cloexec_unasked call.c
+": recvmsg(sock, msg, flags);"
+": recvmsg(sock, msg, flags | MSG_CMSG_CLOEXEC);")
+# 6. EINTR in the wait returned instead of retried (no PEP 475)
+ancdata_defect(no_eintr_retry call.c
+"		if (n == 0)
+			return -ETIMEDOUT;
+		if (errno != EINTR)
+			return -errno;"
+"		if (n == 0)
+			return -ETIMEDOUT;
+		return -errno;")
+set(ANCDATA_DEFECTS ${DEFECTS} PARENT_SCOPE)
+
+if(ANCDATA_TESTS)
+  add_test(NAME fuzz/prove_oracles
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/prove_oracles.sh
+            ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/corpus "${DEFECTS}")
+  set_tests_properties(fuzz/prove_oracles PROPERTIES TIMEOUT 900)
+endif()

@@ -1,0 +1,527 @@
+/* socketpair.c - fuzz target: the input is decoded into a sequence of
+ * sends (valid or malformed ancillary data) and receives through every
+ * libancdata API, over real AF_UNIX socketpairs of all three types.
+ *
+ * Input: byte 0 = setup (bits 0-1 socket type, bit 2 SO_PASSCRED on the
+ * receiver, bit 3 a small RLIMIT_NOFILE, bits 4-6 its free slots), then
+ * operations, each an opcode byte and its arguments (see decode below);
+ * bytes past the end read as 0.
+ *
+ * Oracles, after every receive and every input:
+ *   - no fd leaked (fdleak.h: lowest free fd, O(1));
+ *   - fd identity: the fds a receive returns are, in order, a prefix of the
+ *     fds of one send of this input (by device and inode of the pipes);
+ *   - flags: on datagram and seqpacket sockets without SO_PASSCRED, fewer
+ *     fds than the message carried iff MSG_CTRUNC; FD_CLOEXEC iff asked;
+ *   - the wrapper's contract: no warning on Linux output, no -EINTR when
+ *     the caller did not ask to stop, results within the buffers.
+ * The socketpairs and the pipe pool live across inputs; queues are drained
+ * after each input and a pair is rebuilt only when it went bad. */
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "ancdata.h"
+#include "fdleak.h"
+
+#define POOL 32
+#define MAXSENDS 16
+#define MAXFDS 256
+
+static int pairs[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+static int pool[POOL];
+static dev_t pool_dev[POOL];
+static ino_t pool_ino[POOL];
+static int ready;
+
+struct sent {
+	int n;
+	unsigned char idx[MAXFDS];
+};
+
+struct state {
+	const uint8_t *p, *end;
+	int type, passcred;
+	struct sent sends[MAXSENDS];
+	int nsends;
+	/* dgram/seqpacket: fds per queued message, one queue per receiver
+	 * (-1: unknown, a raw send) */
+	int queue[2][MAXSENDS];
+	int qhead[2], qtail[2];
+	int span;              /* most fds one receive returned */
+};
+
+static unsigned byte(struct state *s)
+{
+	return s->p < s->end ? *s->p++ : 0;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "socketpair: %s\n", what);
+	abort();
+}
+
+static void make_pair(int t)
+{
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	if (pairs[t][0] >= 0) {
+		close(pairs[t][0]);
+		close(pairs[t][1]);
+	}
+	if (socketpair(AF_UNIX, types[t], 0, pairs[t]) < 0)
+		die("socketpair");
+}
+
+/* The EINTR operation's signal: a POSIX timer on a real-time signal, since
+ * libFuzzer and AFL++ keep SIGALRM, ITIMER_REAL, SIGUSR1 and SIGUSR2 for
+ * their own timeouts and controls. */
+#define EINTR_SIGNAL (SIGRTMIN + 3)
+static timer_t eintr_timer;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+}
+
+static void arm_eintr(long usec)
+{
+	struct itimerspec it = { { 0, 0 }, { 0, usec * 1000 } };
+	timer_settime(eintr_timer, 0, &it, NULL);
+}
+
+static void setup(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = EINTR_SIGNAL };
+	sigemptyset(&sa.sa_mask);
+	sigaction(EINTR_SIGNAL, &sa, NULL);
+	if (timer_create(CLOCK_MONOTONIC, &ev, &eintr_timer) < 0)
+		die("timer_create");
+	signal(SIGPIPE, SIG_IGN);
+	for (int i = 0; i < POOL; i++) {
+		int p[2];
+		struct stat st;
+		if (pipe(p) < 0)
+			die("pipe");
+		close(p[1]);
+		pool[i] = p[0];
+		fstat(p[0], &st);
+		pool_dev[i] = st.st_dev;
+		pool_ino[i] = st.st_ino;
+	}
+	for (int t = 0; t < 3; t++)
+		make_pair(t);
+	fdleak_snapshot();
+	ready = 1;
+}
+
+static int pool_index(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		return -1;
+	for (int i = 0; i < POOL; i++)
+		if (st.st_dev == pool_dev[i] && st.st_ino == pool_ino[i])
+			return i;
+	return -1;
+}
+
+/* ---- the input as a scenario (ANCDATA_FUZZ_SCENARIO=FILE): what ci/fuzz
+ * writes beside each crash, for `ancdata probe`.  Off while fuzzing. ---- */
+static FILE *scn;
+static int scn_pipe[POOL];   /* pool pipe -> scenario pipe number, or -1 */
+static int scn_made;
+
+static void scn_ref(int k, int first)
+{
+	if (scn_pipe[k] < 0) {
+		scn_pipe[k] = scn_made++;
+		fprintf(scn, "%snew", first ? "" : ",");
+	} else {
+		fprintf(scn, "%sp%d", first ? "" : ",", scn_pipe[k]);
+	}
+}
+
+static void scn_send(int from, const char *data, unsigned dlen, unsigned variant,
+		     const unsigned char *idx, const int *fds, unsigned n, int oob,
+		     const struct cmsghdr *raw)
+{
+	if (!scn)
+		return;
+	fprintf(scn, "send %s data=\"", from ? "b" : "a");
+	for (unsigned i = 0; i < dlen; i++)
+		fprintf(scn, "\\x%02x", (unsigned char)data[i]);
+	fprintf(scn, "\"");
+	if (variant == 2)
+		fprintf(scn, " creds=own");
+	if (variant == 4) {
+		fprintf(scn, " raw=hdr(%zu,%d,%d)", (size_t)raw->cmsg_len, raw->cmsg_level,
+			raw->cmsg_type);
+		for (unsigned i = 0; i < n; i++) {
+			fprintf(scn, "+fd(");
+			scn_ref(idx[i], 1);
+			fprintf(scn, ")");
+		}
+	} else if (variant != 5) {
+		unsigned half = variant == 1 ? n / 2 : n;
+		for (unsigned part = 0; part < (variant == 1 ? 2u : 1u); part++) {
+			unsigned lo = part ? half : 0, hi = part ? n : half;
+			fprintf(scn, " rights=%s", lo == hi ? "0" : "");
+			for (unsigned i = lo; i < hi; i++) {
+				if (fds[i] < 0)
+					fprintf(scn, "%sbad", i == lo ? "" : ",");
+				else
+					scn_ref(idx[i], i == lo);
+			}
+		}
+	}
+	fprintf(scn, " flags=DONTWAIT%s\n", oob ? "|OOB" : "");
+}
+
+static void scn_recv(int at, unsigned api, long bufsize, long anc, int flags,
+		     unsigned warn, int strict, int one_item, int interrupt)
+{
+	static const char *const apis[] = { "recvmsg", "recvmsg_into", "recv_fds" };
+	static const char *const warns[] = { "record", "ignore", "error" };
+	if (!scn)
+		return;
+	if (interrupt)
+		fprintf(scn, "# a signal interrupts this receive (2 ms timeout)\n");
+	fprintf(scn, "recv %s api=%s bufsize=%ld", at ? "b" : "a", apis[api], bufsize);
+	if (api == 2)
+		fprintf(scn, " maxfds=%ld", anc / 4 > MAXFDS ? MAXFDS : anc / 4);
+	else
+		fprintf(scn, " ancbuf=%ld", anc);
+	char f[96] = "";
+	static const struct { int bit; const char *name; } names[] = {
+		{ MSG_DONTWAIT, "DONTWAIT" }, { MSG_PEEK, "PEEK" },
+		{ MSG_CMSG_CLOEXEC, "CMSG_CLOEXEC" }, { MSG_TRUNC, "TRUNC" },
+		{ MSG_WAITALL, "WAITALL" } };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if ((flags & names[i].bit) && !(interrupt && names[i].bit == MSG_DONTWAIT))
+			snprintf(f + strlen(f), sizeof f - strlen(f), "%s%s",
+				 f[0] ? "|" : "", names[i].name);
+	fprintf(scn, " flags=%s warn=%s%s%s\n", f[0] ? f : "0", warns[warn],
+		strict ? " strict" : "", one_item ? " maxitems=1" : "");
+}
+
+/* ---- send: SCM_RIGHTS of pool pipes, valid or malformed --------------- */
+static void op_send(struct state *s, int from)
+{
+	int sock = pairs[s->type][from];
+	static int fds[MAXFDS];
+	static unsigned char raw[512];
+	unsigned n = byte(s) % 40;
+	unsigned variant = byte(s) % 6;
+	unsigned dlen = byte(s) % 48;
+	unsigned flagbits = byte(s);
+	char data[48];
+	int flags = MSG_DONTWAIT | ((flagbits & 1) ? MSG_OOB : 0);
+	struct iovec iov = { data, dlen };
+	struct sent *sd = s->nsends < MAXSENDS ? &s->sends[s->nsends] : NULL;
+	ssize_t rc;
+
+	if (n == 39)
+		n = 250 + byte(s) % 6;   /* around SCM_MAX_FD */
+	for (unsigned i = 0; i < dlen; i++)
+		data[i] = (char)byte(s);
+	unsigned start = byte(s);
+	unsigned char idx[MAXFDS];
+	for (unsigned i = 0; i < n; i++) {
+		idx[i] = (unsigned char)((start + i) % POOL);
+		fds[i] = pool[idx[i]];
+	}
+	if (sd)
+		memcpy(sd->idx, idx, n);
+	struct ucred cred = { getpid(), getuid(), getgid() };
+	struct ancdata_cmsg items[3];
+	int nitems = 0;
+	switch (variant) {
+	case 0:   /* one item */
+		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n * 4 };
+		break;
+	case 1:   /* split in two items: the kernel merges them */
+		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n / 2 * 4 };
+		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS,
+							 fds + n / 2, (n - n / 2) * 4 };
+		break;
+	case 2:   /* credentials too */
+		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_CREDENTIALS, &cred,
+							 sizeof cred };
+		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n * 4 };
+		break;
+	case 3:   /* one bad fd among them: EBADF for all */
+		if (n)
+			fds[byte(s) % n] = -1;
+		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n * 4 };
+		break;
+	case 4: { /* raw bytes: a header with a fuzzed cmsg_len, level, type */
+		/* one read per statement: the decoding order is the input's */
+		size_t len = 16 + n * 4 + byte(s) % 8;
+		unsigned lo = byte(s), hi = byte(s), lv = byte(s);
+		int level = lv & 1 ? SOL_SOCKET : (int)byte(s);
+		int type = (int)(byte(s) % 5);
+		struct cmsghdr h = { .cmsg_len = lo | hi << 8, .cmsg_level = level,
+				     .cmsg_type = type };
+		if (len > sizeof raw)
+			len = sizeof raw;
+		memset(raw, 0, sizeof raw);
+		memcpy(raw, &h, sizeof h);
+		memcpy(raw + 16, fds, (len - 16) / 4 * 4);
+		scn_send(from, data, dlen, 4, idx, fds, (unsigned)(len - 16) / 4,
+			 flags & MSG_OOB, &h);
+		rc = ancdata_sendmsg_raw(sock, &iov, 1, raw, len, flags, NULL, 0, NULL);
+		if (rc >= 0 && sd)
+			sd->n = (int)n;   /* what may arrive: a prefix of these */
+		goto sent;
+	}
+	default:  /* no ancillary data */
+		n = 0;
+		break;
+	}
+	scn_send(from, data, dlen, variant, idx, fds, n, flags & MSG_OOB, NULL);
+	rc = ancdata_sendmsg(sock, &iov, 1, items, (size_t)nitems, flags, NULL, 0,
+			     NULL, 0, NULL);
+	if (rc >= 0 && sd)
+		sd->n = (int)n;
+sent:
+	if (rc < 0)
+		return;
+	if (sd)
+		s->nsends++;
+	/* what a datagram receive must deliver (streams merge: not modelled) */
+	int to = 1 - from;
+	if (s->type != 0 && s->qtail[to] < MAXSENDS)
+		s->queue[to][s->qtail[to]++] = variant == 4 ? -1 : (int)n;
+}
+
+/* ---- receive: every API, fuzzed sizes, flags and policies ------------- */
+static int is_prefix_of_a_send(const struct state *s, const int *idx, int n)
+{
+	if (n == 0)
+		return 1;
+	for (int i = 0; i < s->nsends; i++) {
+		const struct sent *sd = &s->sends[i];
+		if (sd->n >= n) {
+			int k = 0;
+			while (k < n && sd->idx[k] == idx[k])
+				k++;
+			if (k == n)
+				return 1;
+		}
+	}
+	return 0;
+}
+
+static void check_fds(struct state *s, const int *fds, int n, int flags)
+{
+	int idx[MAXFDS];
+	for (int i = 0; i < n; i++) {
+		idx[i] = pool_index(fds[i]);
+		if (idx[i] < 0)
+			die("a received fd is none of the pipes sent");
+		int cloexec = (fcntl(fds[i], F_GETFD) & FD_CLOEXEC) != 0;
+		if (cloexec != ((flags & MSG_CMSG_CLOEXEC) != 0))
+			die("FD_CLOEXEC does not follow MSG_CMSG_CLOEXEC");
+	}
+	if (!is_prefix_of_a_send(s, idx, n))
+		die("the fds received are not, in order, the fds of one send");
+	if (n > s->span)
+		s->span = n;
+}
+
+/* The wrapper's errors after the system call: the message was taken. */
+static int after_call(ssize_t rc)
+{
+	return rc == -ANCDATA_E_CTRUNC || rc == -ANCDATA_E_NOSPACE ||
+	       rc == -ANCDATA_E_WARNING || rc == -ANCDATA_E_NOMEM ||
+	       rc == -ANCDATA_E_ADDR;
+}
+
+static void op_recv(struct state *s, int at, int interrupt)
+{
+	int sock = pairs[s->type][at];
+	static unsigned char buf[512], ctl[2200];
+	static struct ancdata_item items[160];
+	static int fds[MAXFDS];
+	unsigned api = byte(s) % 3;
+	unsigned fl = byte(s);
+	unsigned warn = byte(s) % 3;
+	long bufsize = (long)(byte(s) % 200);
+	unsigned lo = byte(s), hi = byte(s);
+	long anc = (long)((lo | hi << 8) % sizeof ctl);
+	int flags = MSG_DONTWAIT;
+	flags |= fl & 1 ? MSG_PEEK : 0;
+	flags |= fl & 2 ? MSG_CMSG_CLOEXEC : 0;
+	flags |= fl & 4 ? MSG_TRUNC : 0;
+	flags |= fl & 8 ? MSG_WAITALL : 0;
+	struct ancdata_opts o = { .warn = (enum ancdata_warn_policy)warn,
+				  .strict_ctrunc = (fl & 16) != 0 };
+	struct ancdata_result res = { .items = items, .maxitems = fl & 32 ? 1 : 160 };
+	ssize_t rc;
+	int n = 0, peek = flags & MSG_PEEK;
+
+	scn_recv(at, api, bufsize, anc, flags, warn, (fl & 16) != 0, (fl & 32) != 0,
+		 interrupt);
+	if (interrupt) {   /* a signal lands while the call waits */
+		flags &= ~MSG_DONTWAIT;
+		o.timeout_ms = 2;
+		arm_eintr(200);
+	}
+	if (api == 2) {
+		size_t maxfds = anc / 4, nfds = 0;
+		int mflags = 0;
+		if (maxfds > MAXFDS)
+			maxfds = MAXFDS;
+		rc = ancdata_recv_fds(sock, buf, (size_t)bufsize, fds, maxfds, &nfds,
+				      &mflags, flags, &o);
+		if (rc >= 0) {
+			n = (int)nfds;
+			res.msg_flags = mflags;
+			if (nfds > maxfds || rc > bufsize)
+				die("recv_fds returned more than asked");
+		}
+	} else {
+		if (api == 1) {
+			struct iovec iov = { buf, (size_t)bufsize };
+			rc = ancdata_recvmsg_into(sock, &iov, 1, ctl, anc, flags, &res, &o);
+		} else {
+			rc = ancdata_recvmsg(sock, buf, bufsize, ctl, anc, flags, &res, &o);
+			if (rc > bufsize)
+				die("recvmsg returned more than bufsize");
+		}
+		if (rc >= 0) {
+			if (res.nitems > res.maxitems)
+				die("more items than the array holds");
+			for (size_t i = 0; i < res.nitems; i++)
+				if (items[i].level == SOL_SOCKET && items[i].type == SCM_RIGHTS)
+					for (size_t j = 0; j + 4 <= items[i].len && n < MAXFDS; j += 4)
+						memcpy(&fds[n++], items[i].data + j, 4);
+		}
+	}
+	if (interrupt) {
+		arm_eintr(0);
+		if (rc == -EINTR)
+			die("-EINTR although nothing asked to stop: no PEP 475 retry");
+	}
+	if (o.warnings)
+		die("a warning on kernel output (Linux never truncates a header)");
+	int taken = !peek && (rc >= 0 || after_call(rc)) && s->type != 0 &&
+		    s->qhead[at] < s->qtail[at];
+	if (rc >= 0) {
+		check_fds(s, fds, n, flags);
+		/* datagrams: fewer fds than the message carried iff MSG_CTRUNC */
+		if (s->type != 0 && !s->passcred && s->qhead[at] < s->qtail[at] &&
+		    s->queue[at][s->qhead[at]] >= 0) {
+			int carried = s->queue[at][s->qhead[at]];
+			if ((n < carried) != ((res.msg_flags & MSG_CTRUNC) != 0))
+				die("MSG_CTRUNC does not say whether fds were dropped");
+		}
+		for (int i = 0; i < n; i++)
+			close(fds[i]);
+	}
+	if (taken)
+		s->qhead[at]++;
+}
+
+/* Empty both queues without the wrapper; 0 if the pair is still good. */
+static int drain(int sock)
+{
+	static unsigned char buf[4096], ctl[4096];
+	for (int guard = 0; guard < 4096; guard++) {
+		struct iovec iov = { buf, sizeof buf };
+		struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+				    .msg_control = ctl, .msg_controllen = sizeof ctl };
+		ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT);
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -1;
+		for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+			if (c->cmsg_level == SOL_SOCKET &&
+			    (c->cmsg_type == SCM_RIGHTS || c->cmsg_type == 4))
+				for (size_t i = 0; i + 4 <= c->cmsg_len - CMSG_LEN(0); i += 4) {
+					int fd;
+					memcpy(&fd, CMSG_DATA(c) + i, 4);
+					close(fd);
+				}
+		/* a 0-byte datagram is a message like any other: only EAGAIN
+		 * says the queue is empty (a stream never reaches EOF here: no
+		 * input closes a socket) */
+	}
+	return -1;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static struct state s;
+	struct rlimit saved;
+	int zero = 0, limited = 0;
+
+	if (!ready)
+		setup();
+	memset(&s, 0, sizeof s);
+	s.p = data;
+	s.end = data + size;
+	unsigned cfg = byte(&s);
+	s.type = (int)(cfg & 3) % 3;
+	int *sv = pairs[s.type];
+	int baseline = fdleak_lowest_free(sv[0]);
+	s.passcred = (cfg & 4) != 0;
+	if (s.passcred)
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
+	const char *scn_path = getenv("ANCDATA_FUZZ_SCENARIO");
+	if (scn_path && (scn = fopen(scn_path, "w"))) {
+		setvbuf(scn, NULL, _IOLBF, 0);   /* whole lines even if it hangs */
+		static const char *const types[] = { "stream", "dgram", "seqpacket" };
+		memset(scn_pipe, -1, sizeof scn_pipe);
+		scn_made = 0;
+		fprintf(scn, "# written by the socketpair fuzz target from one input\n"
+			     "id fuzz_socketpair\narea repro\n"
+			     "purpose an input of the socketpair fuzz target, as a scenario\n"
+			     "socket %s pair\n\n", types[s.type]);
+		if (s.passcred)
+			fprintf(scn, "setopt b SO_PASSCRED 1\n");
+		if (cfg & 8)
+			fprintf(scn, "# the target limits RLIMIT_NOFILE to %u free slots here\n",
+				(cfg >> 4) & 7);
+	}
+	if (cfg & 8) {   /* the receiver at a small RLIMIT_NOFILE */
+		getrlimit(RLIMIT_NOFILE, &saved);
+		struct rlimit small = { (rlim_t)(baseline + ((cfg >> 4) & 7)), saved.rlim_max };
+		limited = setrlimit(RLIMIT_NOFILE, &small) == 0;
+	}
+	for (int ops = 0; ops < 24 && s.p < s.end; ops++) {
+		unsigned op = byte(&s) % 8;
+		int from = byte(&s) & 1;
+		if (op <= 2)
+			op_send(&s, from);
+		else if (op <= 5)
+			op_recv(&s, 1 - from, 0);
+		else if (op == 6)
+			op_recv(&s, 1 - from, 1);
+		else
+			op_send(&s, 0);
+	}
+	if (limited)
+		setrlimit(RLIMIT_NOFILE, &saved);
+	if (s.passcred)
+		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &zero, sizeof zero);
+	if (drain(sv[0]) < 0 || drain(sv[1]) < 0)
+		make_pair(s.type);
+	if (scn) {
+		fclose(scn);
+		scn = NULL;
+	}
+	fdleak_check(sv[0], baseline, s.span + 2);
+	return 0;
+}
