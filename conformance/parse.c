@@ -424,6 +424,23 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 	return 0;
 }
 
+/* A key given twice in one directive is a mistake (rights, creds and item
+ * are lists and may repeat). */
+static int repeated_key(struct ps *p, struct words *ws)
+{
+	for (int i = 1; i < ws->n; i++) {
+		size_t k = strcspn(ws->w[i], "=");
+		if ((k == 6 && !strncmp(ws->w[i], "rights", 6)) ||
+		    (k == 5 && !strncmp(ws->w[i], "creds", 5)) ||
+		    (k == 4 && !strncmp(ws->w[i], "item", 4)))
+			continue;
+		for (int j = 1; j < i; j++)
+			if (strcspn(ws->w[j], "=") == k && !strncmp(ws->w[i], ws->w[j], k))
+				return fail(p, "%.*s given twice", (int)k, ws->w[i]);
+	}
+	return 0;
+}
+
 static char *value_of(char *w, const char *key)
 {
 	size_t k = strlen(key);
@@ -869,6 +886,8 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		if (split(&p, t, &ws) < 0)
 			return -1;
 		const char *k = ws.w[0];
+		if (strcmp(k, "purpose") && repeated_key(&p, &ws) < 0)
+			return -1;
 		if (!strcmp(k, "id") || !strcmp(k, "area") || !strcmp(k, "purpose") ||
 		    !strcmp(k, "tag") || !strcmp(k, "requires") ||
 		    !strcmp(k, "socket")) {

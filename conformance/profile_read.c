@@ -32,9 +32,12 @@ static int flatten(json_t *v, const char *prefix, struct sc_kv **kv, size_t *n)
 		json_t *x;
 		json_object_foreach(v, k, x) {
 			char key[256];
+			if (strchr(k, '.'))
+				return -2;   /* the flattened names use dots */
 			snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
-			if (flatten(x, key, kv, n) < 0)
-				return -1;
+			int rc = flatten(x, key, kv, n);
+			if (rc < 0)
+				return rc;
 		}
 		return 0;
 	}
@@ -129,9 +132,12 @@ int sc_profile_read(const char *text, size_t len, struct sc_profile *p,
 	p->version = dup_str(json_object_get(kernel, "version"));
 	p->machine = dup_str(json_object_get(kernel, "machine"));
 	p->point_release = dup_str(json_object_get(kernel, "point_release"));
-	if (flatten(json_object_get(j, "limits"), "", &p->limits, &p->nlimits) < 0 ||
-	    flatten(json_object_get(j, "features"), "", &p->features, &p->nfeatures) < 0) {
-		bad(err, errlen, "limits or features hold a value that cannot be written back");
+	int fl = flatten(json_object_get(j, "limits"), "", &p->limits, &p->nlimits);
+	if (fl == 0)
+		fl = flatten(json_object_get(j, "features"), "", &p->features, &p->nfeatures);
+	if (fl < 0) {
+		bad(err, errlen, fl == -2 ? "a limits or features name contains a dot"
+					  : "limits or features hold a value that cannot be written back");
 		goto out;
 	}
 	cases = json_object_get(j, "cases");

@@ -102,6 +102,12 @@ static void ref_walk(const uint8_t *c, size_t ctl, int old, struct ref *r)
 	}
 }
 
+static void die(const char *why)
+{
+	fprintf(stderr, "cmsg_parse: %s\n", why);
+	abort();
+}
+
 struct closelog {
 	size_t n;
 	int fd[MAXREF / 4 + 1];
@@ -111,7 +117,7 @@ static void record(int fd, void *arg)
 {
 	struct closelog *l = arg;
 	if (l->n > MAXREF / 4)
-		abort();   /* closed more ints than the buffer holds */
+		die("closed more ints than the buffer holds");
 	l->fd[l->n++] = fd;
 }
 
@@ -121,7 +127,7 @@ static void same_closes(const struct ref *r, const struct closelog *l,
 	if (l->n != r->nclose || memcmp(l->fd, r->closes, l->n * sizeof(int))) {
 		fprintf(stderr, "cmsg_parse: %s closed %zu fds, the reference %zu\n",
 			path, l->n, r->nclose);
-		abort();
+		die("the fds closed differ from the reference");
 	}
 }
 
@@ -154,15 +160,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int rc = ancdata_parse_control(c, ctl, items, max, &n, &o);
 	if (r.n > max) {
 		if (rc != -ANCDATA_E_NOSPACE)
-			abort();   /* too many items for the array must fail */
+			die("too many items for the array did not fail");
 		same_closes(&r, &log, "the full item array");
 	} else {
-		if (rc != 0 || n != r.n || o.warnings != (unsigned long)r.warned || log.n)
-			abort();
+		if (rc != 0 || n != r.n)
+			die("the items differ from the reference walk");
+		if (o.warnings != (unsigned long)r.warned)
+			die("the warning differs from the reference walk");
+		if (log.n)
+			die("fds closed on success");
 		for (size_t i = 0; i < n; i++) {
 			if (items[i].level != r.level[i] || items[i].type != r.type[i] ||
 			    items[i].len != r.len[i] || items[i].data != c + r.off[i] + 16)
-				abort();
+				die("an item differs from the reference walk");
 			memcpy(scratch, items[i].data, items[i].len); /* in bounds? */
 		}
 	}
@@ -173,21 +183,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = ancdata_parse_control(c, ctl, items, sizeof items / sizeof items[0], &n, &o);
 	if (r.warned) {
 		if (rc != -ANCDATA_E_WARNING || n != 0)
-			abort();
+			die("the error policy did not fail on a warning");
 		same_closes(&r, &log, "the error policy");
 	} else if (rc != 0 || log.n) {
-		abort();
+		die("the error policy failed without a warning");
 	}
 	/* 3. ignore policy: the items, no count, nothing closed */
 	log.n = 0;
 	o.warn = ANCDATA_WARN_IGNORE;
 	rc = ancdata_parse_control(c, ctl, items, sizeof items / sizeof items[0], &n, &o);
 	if (rc != 0 || n != r.n || o.warnings || log.n)
-		abort();
+		die("the ignore policy differs from the reference walk");
 	/* 4. err_closefds on its own */
 	log.n = 0;
 	if (ancdata_close_fds(c, ctl, &o) != r.nclose)
-		abort();
+		die("ancdata_close_fds counts other fds than the reference");
 	same_closes(&r, &log, "ancdata_close_fds");
 	free(c);
 	return 0;

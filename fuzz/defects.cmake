@@ -73,9 +73,10 @@ ancdata_defect(no_eintr_retry call.c
 		return -errno;")
 set(ANCDATA_DEFECTS ${DEFECTS} PARENT_SCOPE)
 
+string(REPLACE ";" " " DEFECT_WORDS "${DEFECTS}")
 if(ANCDATA_TESTS)
   add_test(NAME fuzz/prove_oracles
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/prove_oracles.sh
-            ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/corpus "${DEFECTS}")
+            ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/corpus "${DEFECT_WORDS}")
   set_tests_properties(fuzz/prove_oracles PROPERTIES TIMEOUT 900)
 endif()

@@ -89,6 +89,8 @@ static struct bad bads[] = {
 	{ "id x\narea send\narea flags\n", "line 3: a second area" },
 	{ "id x\narea send\npurpose a\npurpose b\n", "line 4: a second purpose" },
 	{ "id x\nid y\n", "line 2: a second id" },
+	{ "id x\narea send\nsocket stream\nsend a data=ab data=c\n", "line 4: data given twice" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect ret=1 ret=2\n", "line 5: ret given twice" },
 	{ "id x\narea send\nsocket stream\nsocket dgram\n", "line 4: a second socket" },
 };
 
