@@ -152,8 +152,8 @@ static void socketpair_seed(const struct scenario *sc)
 /* an empty-queue receive that a signal interrupts: the EINTR path */
 static void socketpair_extra(void)
 {
-	static const unsigned char eintr[] = { 1, 6, 0, 0, 0, 0, 16, 64, 0 };
-	static const unsigned char eintr_stream[] = { 0, 6, 0, 1, 0, 0, 16, 64, 0 };
+	static const unsigned char eintr[] = { 1, 6, 6, 0, 0, 0, 16, 64, 0 };
+	static const unsigned char eintr_stream[] = { 0, 6, 6, 1, 0, 0, 16, 64, 0 };
 	write_seed("socketpair", "eintr_empty_dgram", eintr, sizeof eintr);
 	write_seed("socketpair", "eintr_empty_stream", eintr_stream, sizeof eintr_stream);
 }

@@ -1,0 +1,126 @@
+/* bench_fuzz.c - ci/bench fuzz: inputs per second of the socketpair target
+ * (built twice into this binary: with and without the fd-leak oracle)
+ * against a bare sendmsg/recvmsg loop doing the same messages: a 28-byte
+ * send with one fd, a receive with room for it, the fd closed.  Samples of
+ * the three alternate and medians are compared, so machine drift hits all
+ * alike.  usage: bench_fuzz [--samples N] [--iters N] */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int sp_with_oracle(const uint8_t *data, size_t size);
+int sp_without_oracle(const uint8_t *data, size_t size);
+
+/* one input: stream; send from a: 1 fd, 28 bytes; receive at b: recvmsg,
+ * bufsize 64, ancbuf 24 (the target's input format, fuzz/socketpair.c) */
+static uint8_t input[64];
+static size_t input_len;
+
+static void make_input(void)
+{
+	size_t n = 0;
+	input[n++] = 0;                                   /* stream */
+	input[n++] = 0; input[n++] = 0;                   /* send, from a */
+	input[n++] = 1; input[n++] = 0; input[n++] = 28; input[n++] = 0;
+	for (int i = 0; i < 28; i++)
+		input[n++] = 'm';
+	input[n++] = 0;                                   /* pool start */
+	input[n++] = 3; input[n++] = 0;                   /* receive at b */
+	input[n++] = 0; input[n++] = 0; input[n++] = 0;   /* recvmsg, no flags */
+	input[n++] = 64; input[n++] = 24; input[n++] = 0; /* bufsize, ancbuf */
+	input_len = n;
+}
+
+static int sv[2], pfd[2];
+
+static void bare_round(void)
+{
+	char data[64] = "mmmmmmmmmmmmmmmmmmmmmmmmmmmm";
+	_Alignas(struct cmsghdr) unsigned char ctl[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { data, 28 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl,
+			    .msg_controllen = CMSG_LEN(sizeof(int)) };
+	struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+	c->cmsg_len = CMSG_LEN(sizeof(int));
+	c->cmsg_level = SOL_SOCKET;
+	c->cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(c), &pfd[0], sizeof(int));
+	if (sendmsg(sv[0], &m, MSG_DONTWAIT) != 28)
+		abort();
+	iov.iov_len = 64;
+	m.msg_controllen = 24;
+	if (recvmsg(sv[1], &m, MSG_DONTWAIT) != 28)
+		abort();
+	int fd;
+	memcpy(&fd, CMSG_DATA(CMSG_FIRSTHDR(&m)), sizeof fd);
+	close(fd);
+}
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+int main(int argc, char **argv)
+{
+	int samples = 9, iters = 20000;
+	double bare[99], with[99], without[99];
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--samples") && i + 1 < argc)
+			samples = atoi(argv[++i]);
+		else if (!strcmp(argv[i], "--iters") && i + 1 < argc)
+			iters = atoi(argv[++i]);
+		else {
+			fprintf(stderr, "bench_fuzz: unknown option '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (samples < 1 || samples > 99 || iters < 1) {
+		fprintf(stderr, "bench_fuzz: --samples 1..99, --iters >= 1\n");
+		return 2;
+	}
+	make_input();
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) || pipe(pfd))
+		return 1;
+	/* set both up; the one with the oracle last, so the fds the other
+	 * keeps lie below its baseline */
+	sp_without_oracle(input, input_len);
+	sp_with_oracle(input, input_len);
+	for (int s = 0; s < samples; s++) {
+		double t0 = now();
+		for (int i = 0; i < iters; i++)
+			bare_round();
+		double t1 = now();
+		for (int i = 0; i < iters; i++)
+			sp_with_oracle(input, input_len);
+		double t2 = now();
+		for (int i = 0; i < iters; i++)
+			sp_without_oracle(input, input_len);
+		double t3 = now();
+		bare[s] = iters / (t1 - t0);
+		with[s] = iters / (t2 - t1);
+		without[s] = iters / (t3 - t2);
+	}
+	qsort(bare, (size_t)samples, sizeof(double), cmp);
+	qsort(with, (size_t)samples, sizeof(double), cmp);
+	qsort(without, (size_t)samples, sizeof(double), cmp);
+	double b = bare[samples / 2], w = with[samples / 2], wo = without[samples / 2];
+	printf("bare sendmsg/recvmsg loop       %10.0f /s\n", b);
+	printf("socketpair target, with oracle  %10.0f inputs/s   %.2f of the loop (goal >= 0.6)\n",
+	       w, w / b);
+	printf("socketpair target, no oracle    %10.0f inputs/s\n", wo);
+	printf("fd-leak oracle cost             %9.1f %%  (goal < 10%%)\n", 100.0 * (1 - w / wo));
+	return 0;
+}
