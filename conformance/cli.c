@@ -4,6 +4,7 @@
  *   ancdata list
  *   ancdata show ID
  *   ancdata differential --driver PATH [--filter TEXT]
+ *   ancdata report|diff [--out DIR] [--baseline F] [--update-baseline F] [NAME=]PROFILE...
  * Bad input gets one line on stderr and exit status 2. */
 #include <errno.h>
 #include <jansson.h>
@@ -23,7 +24,7 @@
 
 static int usage(const char *msg, const char *arg)
 {
-	fprintf(stderr, "ancdata: %s%s%s (commands: profile, probe, list, show, differential)\n",
+	fprintf(stderr, "ancdata: %s%s%s (commands: profile, probe, list, show, differential, report)\n",
 		msg, arg ? " " : "", arg ? arg : "");
 	return 2;
 }
@@ -208,5 +209,7 @@ int main(int argc, char **argv)
 		return cmd_show(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "differential"))
 		return cli_differential(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))
+		return cli_report(argc - 2, argv + 2);
 	return usage("unknown command", argv[1]);
 }

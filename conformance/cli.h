@@ -5,4 +5,5 @@
 int cli_write_atomic(const char *path, const char *text);
 char *cli_read_file(const char *path, size_t max, char *err, size_t errlen);
 int cli_differential(int argc, char **argv);
+int cli_report(int argc, char **argv);
 #endif

@@ -33,8 +33,10 @@ static json_t *file_line(const char *path)
 	return json_string(buf);
 }
 
-/* Debian puts the package's point release in /proc/version, for example
- * "... #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-2 (2025-...)". */
+/* Debian puts the package's point release in the kernel version string
+ * (uname -v, also the end of /proc/version): "#1 SMP PREEMPT_DYNAMIC Debian
+ * 6.1.192-2 (2025-...)".  Only there: earlier in /proc/version "Debian"
+ * names the compiler's version. */
 static json_t *point_release(const char *version)
 {
 	const char *d = version ? strstr(version, "Debian ") : NULL;
@@ -52,9 +54,7 @@ json_t *sc_kernel_json(void)
 	json_object_set_new(j, "release", json_string(u.release));
 	json_object_set_new(j, "version", json_string(u.version));
 	json_object_set_new(j, "machine", json_string(u.machine));
-	json_object_set_new(j, "point_release",
-			    point_release(json_string_value(pv) ? json_string_value(pv)
-								: u.version));
+	json_object_set_new(j, "point_release", point_release(u.version));
 	json_object_set_new(j, "proc_version", pv);
 	return j;
 }

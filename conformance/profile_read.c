@@ -27,6 +27,8 @@ static char *dup_str(json_t *v)
 /* Scalars flattened under prefix: "sockopts.SO_INQ.exists" = "true". */
 static int flatten(json_t *v, const char *prefix, struct sc_kv **kv, size_t *n)
 {
+	if (!v)
+		return 0;   /* absent: nothing to flatten (a kernel-error profile) */
 	if (json_is_object(v)) {
 		const char *k;
 		json_t *x;

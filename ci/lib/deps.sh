@@ -5,6 +5,8 @@ DEPS_BUILD="cmake make gcc clang libclang-rt-14-dev pkg-config libcriterion-dev 
 DEPS_BENCH="python3"
 DEPS_FUZZ="clang afl++ lld-14 zip unzip"
 DEPS_COVERAGE="llvm-14 lcov"
+DEPS_UML="user-mode-linux cpio"
+DEPS_QEMU="qemu-system-x86"
 
 ensure_packages() {
 	missing=""
