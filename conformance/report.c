@@ -82,6 +82,7 @@ static void md_cell(struct buf *b, const char *s)
 	bput(b, "` |");
 }
 
+/* text in HTML or XML: the same five characters escaped */
 static void html_text(struct buf *b, const char *s)
 {
 	for (; s && *s; s++)
@@ -374,38 +375,31 @@ static void write_html(struct buf *b, struct buf *md, struct kern *k, int nk, in
 		"r.style.display=ok?'':'none'})}</script></body></html>\n");
 }
 
-static void xml_text(struct buf *b, const char *s)
-{
-	for (; s && *s; s++)
-		bput(b, *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
-			: *s == '"' ? "&quot;" : "%c", *s);
-}
-
 static void write_junit(struct buf *b, struct kern *k, int nk)
 {
 	bput(b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"ancdata kernels\">\n");
 	for (int i = 0; i < nk; i++) {
 		bput(b, " <testsuite name=\"");
-		xml_text(b, k[i].name);
+		html_text(b, k[i].name);
 		bput(b, "\" tests=\"%zu\">\n", k[i].p.ncases + (k[i].error != NULL));
 		if (k[i].error) {
 			bput(b, "  <testcase classname=\"kernel\" name=\"boot\"><error message=\"");
-			xml_text(b, k[i].error);
+			html_text(b, k[i].error);
 			bput(b, "\">");
-			xml_text(b, k[i].console);
+			html_text(b, k[i].console);
 			bput(b, "</error></testcase>\n");
 		}
 		for (size_t c = 0; c < k[i].p.ncases; c++) {
 			const struct sc_pcase *pc = &k[i].p.cases[c];
 			bput(b, "  <testcase classname=\"%s\" name=\"", pc->area ? pc->area : "cases");
-			xml_text(b, pc->id);
+			html_text(b, pc->id);
 			bput(b, "\">");
 			const char *tag = !strcmp(pc->status, "fail") ? "failure"
 					  : !strcmp(pc->status, "error") ? "error"
 					  : !strcmp(pc->status, "skip") ? "skipped" : NULL;
 			if (tag) {
 				bput(b, "<%s message=\"", tag);
-				xml_text(b, pc->why ? pc->why : pc->status);
+				html_text(b, pc->why ? pc->why : pc->status);
 				bput(b, "\"/>");
 			}
 			bput(b, "</testcase>\n");

@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_util.h"
+
 int sp_with_oracle(const uint8_t *data, size_t size);
 int sp_without_oracle(const uint8_t *data, size_t size);
 
@@ -60,19 +62,6 @@ static void bare_round(void)
 	close(fd);
 }
 
-static double now(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 int main(int argc, char **argv)
 {
 	int samples = 9, iters = 20000;
@@ -99,24 +88,22 @@ int main(int argc, char **argv)
 	sp_without_oracle(input, input_len);
 	sp_with_oracle(input, input_len);
 	for (int s = 0; s < samples; s++) {
-		double t0 = now();
+		double t0 = bench_now();
 		for (int i = 0; i < iters; i++)
 			bare_round();
-		double t1 = now();
+		double t1 = bench_now();
 		for (int i = 0; i < iters; i++)
 			sp_with_oracle(input, input_len);
-		double t2 = now();
+		double t2 = bench_now();
 		for (int i = 0; i < iters; i++)
 			sp_without_oracle(input, input_len);
-		double t3 = now();
+		double t3 = bench_now();
 		bare[s] = iters / (t1 - t0);
 		with[s] = iters / (t2 - t1);
 		without[s] = iters / (t3 - t2);
 	}
-	qsort(bare, (size_t)samples, sizeof(double), cmp);
-	qsort(with, (size_t)samples, sizeof(double), cmp);
-	qsort(without, (size_t)samples, sizeof(double), cmp);
-	double b = bare[samples / 2], w = with[samples / 2], wo = without[samples / 2];
+	double b = bench_median(bare, samples), w = bench_median(with, samples),
+	       wo = bench_median(without, samples);
 	printf("bare sendmsg/recvmsg loop       %10.0f /s\n", b);
 	printf("socketpair target, with oracle  %10.0f inputs/s   %.2f of the loop (goal >= 0.6)\n",
 	       w, w / b);

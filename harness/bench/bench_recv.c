@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "alloc_count.h"
+#include "bench_util.h"
 #include "ancdata.h"
 
 
@@ -83,31 +84,12 @@ static void wrapper_round(struct rig *g)
 	}
 }
 
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 static double sample(void (*round)(struct rig *), struct rig *g, int iters)
 {
-	double t0 = now();
+	double t0 = bench_now();
 	for (int i = 0; i < iters; i++)
 		round(g);
-	return iters / (now() - t0);
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *v, int n)
-{
-	qsort(v, (size_t)n, sizeof *v, cmp);
-	return v[n / 2];
+	return iters / (bench_now() - t0);
 }
 
 static double python_rate(const char *script, const char *type, int nfds,
@@ -181,7 +163,7 @@ int main(int argc, char **argv)
 			}
 			double per_call = (double)(alloc_count - a0) /
 					  ((double)samples * iters);
-			double r = median(raw, samples), w = median(wrap, samples);
+			double r = bench_median(raw, samples), w = bench_median(wrap, samples);
 			double py = script ? python_rate(script, types[t].name,
 							 g.nfds, iters)
 					   : 0;
