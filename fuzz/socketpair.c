@@ -34,7 +34,7 @@
 #include "fdleak.h"
 
 #define POOL 32
-#define MAXSENDS 16
+#define MAXSENDS 24   /* operations in one input, so sends too */
 #define MAXFDS 256
 
 static int pairs[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
@@ -555,7 +555,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct rlimit small = { (rlim_t)(baseline + ((cfg >> 4) & 7)), saved.rlim_max };
 		limited = setrlimit(RLIMIT_NOFILE, &small) == 0;
 	}
-	for (int ops = 0; ops < 24 && s.p < s.end; ops++) {
+	for (int ops = 0; ops < MAXSENDS && s.p < s.end; ops++) {
 		unsigned op = byte(&s) % 8;
 		unsigned arg = byte(&s);
 		int from = arg & 1;
