@@ -15,6 +15,10 @@ static int bad(char *err, size_t len, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err, len, fmt, ap);
 	va_end(ap);
+	/* one line: jansson quotes the input near an error, newlines and all */
+	for (char *c = err; *c; c++)
+		if ((unsigned char)*c < 0x20)
+			*c = ' ';
 	return -1;
 }
 

@@ -2,10 +2,17 @@
  * Whatever it accepts must write back to JSON that reads to the same
  * profile; whatever it refuses gets one line and leaks nothing (ASan). */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "profile_read.h"
+
+static void die(const char *why)
+{
+	fprintf(stderr, "profile_read: %s\n", why);
+	abort();
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -16,15 +23,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	if (sc_profile_read((const char *)data, size, &a, err, sizeof err) < 0) {
 		if (!err[0] || strchr(err, '\n'))
-			abort();
+			die("a refusal is not one line");
 		return 0;
 	}
 	char *text = sc_profile_write(&a);
 	if (!text)
-		abort();
-	if (sc_profile_read(text, strlen(text), &b, err, sizeof err) < 0 ||
-	    !sc_profile_equal(&a, &b))
-		abort();   /* written back, it must read the same */
+		die("the profile cannot be written back");
+	if (sc_profile_read(text, strlen(text), &b, err, sizeof err) < 0)
+		die("the profile written back is refused");
+	if (!sc_profile_equal(&a, &b))
+		die("the profile written back reads differently");
 	free(text);
 	sc_profile_free(&a);
 	sc_profile_free(&b);
