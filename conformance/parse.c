@@ -10,260 +10,22 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include "lex.h"
 #include "names.h"
 #include "scenario.h"
 
-struct ps {
-	struct scenario *sc;
-	int line;
-	char *err;
-	size_t errlen;
-	int failed;
-};
 
-static int fail(struct ps *p, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-	if (p->failed)
-		return -1;
-	p->failed = 1;
-	n = snprintf(p->err, p->errlen, "line %d: ", p->line);
-	va_start(ap, fmt);
-	if (n >= 0 && (size_t)n < p->errlen)
-		vsnprintf(p->err + n, p->errlen - (size_t)n, fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
-/* ---- integer expressions: n, CMSG_LEN(e), CMSG_SPACE(e), e+e, e-e, e*e */
-static int expr(struct ps *p, const char **s, long *v);
 
-static int factor(struct ps *p, const char **s, long *v)
-{
-	char *end;
-	if (!strncmp(*s, "CMSG_LEN(", 9) || !strncmp(*s, "CMSG_SPACE(", 11)) {
-		int space = (*s)[5] == 'S';
-		long n;
-		*s += space ? 11 : 9;
-		if (expr(p, s, &n) < 0)
-			return -1;
-		if (**s != ')')
-			return fail(p, "missing ')'");
-		(*s)++;
-		if (n < 0 || n > 1 << 24)
-			return fail(p, "CMSG_%s(%ld) out of range",
-				    space ? "SPACE" : "LEN", n);
-		*v = space ? (long)CMSG_SPACE((size_t)n) : (long)CMSG_LEN((size_t)n);
-		return 0;
-	}
-	if (**s == '(') {
-		(*s)++;
-		if (expr(p, s, v) < 0)
-			return -1;
-		if (**s != ')')
-			return fail(p, "missing ')'");
-		(*s)++;
-		return 0;
-	}
-	if (!isdigit((unsigned char)**s) && **s != '-')
-		return fail(p, "expected a number at '%.20s'", *s);
-	errno = 0;
-	*v = strtol(*s, &end, 0);
-	if (end == *s || errno)
-		return fail(p, "bad number at '%.20s'", *s);
-	*s = end;
-	return 0;
-}
 
-static int term(struct ps *p, const char **s, long *v)
-{
-	long r;
-	if (factor(p, s, v) < 0)
-		return -1;
-	while (**s == '*') {
-		(*s)++;
-		if (factor(p, s, &r) < 0)
-			return -1;
-		if (__builtin_mul_overflow(*v, r, v))
-			return fail(p, "number too large");
-	}
-	return 0;
-}
 
-static int expr(struct ps *p, const char **s, long *v)
-{
-	long r;
-	if (term(p, s, v) < 0)
-		return -1;
-	while (**s == '+' || **s == '-') {
-		char op = *(*s)++;
-		if (term(p, s, &r) < 0)
-			return -1;
-		if (op == '+' ? __builtin_add_overflow(*v, r, v)
-			      : __builtin_sub_overflow(*v, r, v))
-			return fail(p, "number too large");
-	}
-	return 0;
-}
 
-static int number(struct ps *p, const char *s, long lo, long hi, long *v)
-{
-	const char *q = s;
-	if (expr(p, &q, v) < 0)
-		return -1;
-	if (*q)
-		return fail(p, "junk after number: '%.20s'", q);
-	if (*v < lo || *v > hi)
-		return fail(p, "%ld is out of range %ld..%ld", *v, lo, hi);
-	return 0;
-}
 
-/* ---- words: key=value, values may be "quoted \x41 strings" ---------- */
-#define MAXWORDS 40
-struct words {
-	int n;
-	char *w[MAXWORDS];
-};
 
-static int split(struct ps *p, char *line, struct words *ws)
-{
-	char *s = line;
-	ws->n = 0;
-	for (;;) {
-		while (*s == ' ' || *s == '\t')
-			s++;
-		if (*s == '\0')
-			return 0;
-		if (ws->n == MAXWORDS)
-			return fail(p, "too many words");
-		ws->w[ws->n++] = s;
-		char *out = s;
-		int quoted = 0;
-		while (*s && (quoted || (*s != ' ' && *s != '\t'))) {
-			if (*s == '"') {
-				quoted = !quoted;
-				*out++ = *s++;
-			} else if (quoted && *s == '\\' && s[1]) {
-				*out++ = *s++;
-				*out++ = *s++;
-			} else {
-				*out++ = *s++;
-			}
-		}
-		if (quoted)
-			return fail(p, "unterminated string");
-		if (*s)
-			s++;
-		*out = '\0';
-	}
-}
 
-/* a quoted or bare string into buf; returns its length or -1 */
-static int string(struct ps *p, const char *v, unsigned char *buf, int max)
-{
-	int n = 0;
-	if (*v != '"') {
-		size_t l = strlen(v);
-		if ((int)l > max)
-			return fail(p, "string longer than %d bytes", max);
-		memcpy(buf, v, l);
-		return (int)l;
-	}
-	for (v++; *v && *v != '"'; v++) {
-		int c = (unsigned char)*v;
-		if (c == '\\') {
-			v++;
-			switch (*v) {
-			case 'n': c = '\n'; break;
-			case 'r': c = '\r'; break;
-			case 't': c = '\t'; break;
-			case '0': c = 0; break;
-			case '\\': case '"': c = *v; break;
-			case 'x': {
-				char h[3] = { v[1], v[1] ? v[2] : 0, 0 };
-				char *end;
-				c = (int)strtol(h, &end, 16);
-				if (end != h + 2)
-					return fail(p, "bad \\x escape");
-				v += 2;
-				break;
-			}
-			default:
-				return fail(p, "unknown escape \\%c", *v ? *v : '0');
-			}
-		}
-		if (n == max)
-			return fail(p, "string longer than %d bytes", max);
-		buf[n++] = (unsigned char)c;
-	}
-	if (*v != '"' || v[1])
-		return fail(p, "bad string");
-	return n;
-}
 
-static int end_of(struct ps *p, const char *w, enum sc_end *e)
-{
-	if (!strcmp(w, "a"))
-		*e = SC_A;
-	else if (!strcmp(w, "b"))
-		*e = SC_B;
-	else if (!strcmp(w, "l"))
-		*e = SC_L;
-	else
-		return fail(p, "'%s' is not a socket (a, b or l)", w);
-	return 0;
-}
 
-/* One fd ref: new, pK, a, b, l, bad (and ? in expectations). */
-static int ref(struct ps *p, const char *w, struct sc_ref *r, int making)
-{
-	memset(r, 0, sizeof *r);
-	if (making && !strcmp(w, "new")) {
-		if (p->sc->npipes >= SC_MAX_PIPES)
-			return fail(p, "more than %d pipes", SC_MAX_PIPES);
-		r->kind = REF_PIPE;
-		r->pipe = (short)p->sc->npipes++;
-		return 0;
-	}
-	if (w[0] == 'p' && isdigit((unsigned char)w[1])) {
-		char *end;
-		long k = strtol(w + 1, &end, 10);
-		if (*end || k < 0 || k >= SC_MAX_PIPES)
-			return fail(p, "bad pipe '%s'", w);
-		if (making && k >= p->sc->npipes)
-			return fail(p, "pipe %s is not made yet (use new)", w);
-		r->kind = REF_PIPE;
-		r->pipe = (short)k;
-		return 0;
-	}
-	if (!strcmp(w, "bad") || (!making && !strcmp(w, "?"))) {
-		r->kind = REF_BAD;
-		return 0;
-	}
-	enum sc_end e;
-	if (end_of(p, w, &e) < 0)
-		return -1;
-	r->kind = REF_SOCK;
-	r->end = (unsigned char)e;
-	return 0;
-}
 
-static int list_next(char **s, char *tok, size_t max)
-{
-	size_t n = 0;
-	if (**s == '\0')
-		return 0;
-	while (**s && **s != ',') {
-		if (n + 1 < max)
-			tok[n++] = **s;
-		(*s)++;
-	}
-	if (**s == ',')
-		(*s)++;
-	tok[n] = '\0';
-	return 1;
-}
 
 static int rights(struct ps *p, struct sc_send *sd, char *v)
 {
@@ -271,19 +33,19 @@ static int rights(struct ps *p, struct sc_send *sd, char *v)
 	struct sc_item *it;
 
 	if (sd->nitems == SC_MAX_ITEMS)
-		return fail(p, "more than %d items", SC_MAX_ITEMS);
+		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
 	it->kind = IT_RIGHTS;
 	it->ref0 = sd->nrefs;
-	while (list_next(&v, tok, sizeof tok)) {
+	while (lex_list_next(&v, tok, sizeof tok)) {
 		long count = 1;
 		int many = isdigit((unsigned char)tok[0]);
-		if (many && number(p, tok, 0, SC_MAX_REFS, &count) < 0)
+		if (many && lex_number(p, tok, 0, SC_MAX_REFS, &count) < 0)
 			return -1;
 		for (long i = 0; i < count; i++) {
 			if (sd->nrefs == SC_MAX_REFS)
-				return fail(p, "more than %d fds", SC_MAX_REFS);
-			if (ref(p, many ? "new" : tok, &sd->refs[sd->nrefs++], 1) < 0)
+				return lex_fail(p, "more than %d fds", SC_MAX_REFS);
+			if (lex_ref(p, many ? "new" : tok, &sd->refs[sd->nrefs++], 1) < 0)
 				return -1;
 			it->nrefs++;
 		}
@@ -291,20 +53,6 @@ static int rights(struct ps *p, struct sc_send *sd, char *v)
 	return 0;
 }
 
-static int hexbytes(struct ps *p, const char *h, unsigned char *out, int max)
-{
-	int n = 0;
-	for (; h[0] && h[0] != ')'; h += 2) {
-		char b[3] = { h[0], h[1], 0 };
-		char *end;
-		if (!h[1] || n == max)
-			return fail(p, "bad or long hex");
-		out[n++] = (unsigned char)strtol(b, &end, 16);
-		if (end != b + 2)
-			return fail(p, "bad hex '%s'", b);
-	}
-	return n;
-}
 
 static int item_bytes(struct ps *p, struct sc_send *sd, char *v)
 {
@@ -313,18 +61,18 @@ static int item_bytes(struct ps *p, struct sc_send *sd, char *v)
 	struct sc_item *it;
 
 	if (!c2)
-		return fail(p, "item wants LEVEL:TYPE:HEX");
+		return lex_fail(p, "item wants LEVEL:TYPE:HEX");
 	*c1 = *c2 = '\0';
 	if (sd->nitems == SC_MAX_ITEMS)
-		return fail(p, "more than %d items", SC_MAX_ITEMS);
+		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
 	it->kind = IT_BYTES;
 	if (sc_lookup(sc_levels, v, &level) < 0 ||
 	    sc_lookup(sc_types, c1 + 1, &type) < 0)
-		return fail(p, "unknown level or type '%s:%s'", v, c1 + 1);
+		return lex_fail(p, "unknown level or type '%s:%s'", v, c1 + 1);
 	it->level = (int)level;
 	it->type = (int)type;
-	return (it->nbytes = hexbytes(p, c2 + 1, it->bytes, sizeof it->bytes)) < 0
+	return (it->nbytes = lex_hexbytes(p, c2 + 1, it->bytes, sizeof it->bytes)) < 0
 		       ? -1
 		       : 0;
 }
@@ -333,7 +81,7 @@ static int creds(struct ps *p, struct sc_send *sd, char *v)
 {
 	struct sc_item *it;
 	if (sd->nitems == SC_MAX_ITEMS)
-		return fail(p, "more than %d items", SC_MAX_ITEMS);
+		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
 	it->kind = IT_CREDS;
 	if (!strcmp(v, "own")) {
@@ -341,7 +89,7 @@ static int creds(struct ps *p, struct sc_send *sd, char *v)
 		return 0;
 	}
 	if (sscanf(v, "%ld:%ld:%ld", &it->pid, &it->uid, &it->gid) != 3)
-		return fail(p, "creds wants own or PID:UID:GID");
+		return lex_fail(p, "creds wants own or PID:UID:GID");
 	return 0;
 }
 
@@ -353,7 +101,7 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 		char *arg = strchr(v, '('), *close;
 		int depth = 0;
 		if (!arg)
-			return fail(p, "raw piece without '(': '%.20s'", v);
+			return lex_fail(p, "raw piece without '(': '%.20s'", v);
 		for (close = arg; *close; close++) {
 			depth += *close == '(';
 			depth -= *close == ')';
@@ -361,7 +109,7 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 				break;
 		}
 		if (*close != ')')
-			return fail(p, "raw piece without ')'");
+			return lex_fail(p, "raw piece without ')'");
 		*arg = *close = '\0';
 		arg++;
 		unsigned char *out = sd->rawbytes + sd->rawlen;
@@ -370,15 +118,15 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 			char *c1 = strchr(arg, ','), *c2 = c1 ? strchr(c1 + 1, ',') : NULL;
 			long len, level, type;
 			if (!c2)
-				return fail(p, "hdr wants (LEN,LEVEL,TYPE)");
+				return lex_fail(p, "hdr wants (LEN,LEVEL,TYPE)");
 			*c1 = *c2 = '\0';
 			if (room < (int)sizeof(struct cmsghdr))
-				return fail(p, "raw control longer than %d", SC_MAX_RAW);
-			if (number(p, arg, 0, 1L << 40, &len) < 0)
+				return lex_fail(p, "raw control longer than %d", SC_MAX_RAW);
+			if (lex_number(p, arg, 0, 1L << 40, &len) < 0)
 				return -1;
 			if (sc_lookup(sc_levels, c1 + 1, &level) < 0 ||
 			    sc_lookup(sc_types, c2 + 1, &type) < 0)
-				return fail(p, "unknown level or type in hdr");
+				return lex_fail(p, "unknown level or type in hdr");
 			struct cmsghdr h = { .cmsg_len = (size_t)len,
 					     .cmsg_level = (int)level,
 					     .cmsg_type = (int)type };
@@ -386,8 +134,8 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 			sd->rawlen += sizeof h;
 		} else if (!strcmp(v, "fd")) {
 			if (room < 4 || sd->nrawrefs == 16)
-				return fail(p, "too many raw fds");
-			if (ref(p, arg, &sd->rawrefs[sd->nrawrefs], 1) < 0)
+				return lex_fail(p, "too many raw fds");
+			if (lex_ref(p, arg, &sd->rawrefs[sd->nrawrefs], 1) < 0)
 				return -1;
 			sd->rawref_at[sd->nrawrefs++] = (short)sd->rawlen;
 			memset(out, 0, 4);
@@ -395,57 +143,36 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 		} else if (!strcmp(v, "int")) {
 			long n;
 			if (room < 4)
-				return fail(p, "raw control longer than %d", SC_MAX_RAW);
-			if (number(p, arg, -2147483648L, 2147483647L, &n) < 0)
+				return lex_fail(p, "raw control longer than %d", SC_MAX_RAW);
+			if (lex_number(p, arg, -2147483648L, 2147483647L, &n) < 0)
 				return -1;
 			int i = (int)n;
 			memcpy(out, &i, 4);
 			sd->rawlen += 4;
 		} else if (!strcmp(v, "zero")) {
 			long n;
-			if (number(p, arg, 0, room, &n) < 0)
+			if (lex_number(p, arg, 0, room, &n) < 0)
 				return -1;
 			memset(out, 0, (size_t)n);
 			sd->rawlen += (int)n;
 		} else if (!strcmp(v, "hex")) {
-			int n = hexbytes(p, arg, out, room);
+			int n = lex_hexbytes(p, arg, out, room);
 			if (n < 0)
 				return -1;
 			sd->rawlen += n;
 		} else {
-			return fail(p, "unknown raw piece '%s'", v);
+			return lex_fail(p, "unknown raw piece '%s'", v);
 		}
 		v = close + 1;
 		if (*v == '+')
 			v++;
 		else if (*v)
-			return fail(p, "raw pieces are joined by '+'");
+			return lex_fail(p, "raw pieces are joined by '+'");
 	}
 	return 0;
 }
 
-/* A key given twice in one directive is a mistake (rights, creds and item
- * are lists and may repeat). */
-static int repeated_key(struct ps *p, struct words *ws)
-{
-	for (int i = 1; i < ws->n; i++) {
-		size_t k = strcspn(ws->w[i], "=");
-		if ((k == 6 && !strncmp(ws->w[i], "rights", 6)) ||
-		    (k == 5 && !strncmp(ws->w[i], "creds", 5)) ||
-		    (k == 4 && !strncmp(ws->w[i], "item", 4)))
-			continue;
-		for (int j = 1; j < i; j++)
-			if (strcspn(ws->w[j], "=") == k && !strncmp(ws->w[i], ws->w[j], k))
-				return fail(p, "%.*s given twice", (int)k, ws->w[i]);
-	}
-	return 0;
-}
 
-static char *value_of(char *w, const char *key)
-{
-	size_t k = strlen(key);
-	return !strncmp(w, key, k) && w[k] == '=' ? w + k + 1 : NULL;
-}
 
 static int step_send(struct ps *p, struct words *ws, struct sc_step *st)
 {
@@ -453,42 +180,42 @@ static int step_send(struct ps *p, struct words *ws, struct sc_step *st)
 	char *v;
 	long n;
 
-	if (ws->n < 2 || end_of(p, ws->w[1], &sd->from) < 0)
-		return ws->n < 2 ? fail(p, "send wants a socket") : -1;
+	if (ws->n < 2 || lex_end_of(p, ws->w[1], &sd->from) < 0)
+		return ws->n < 2 ? lex_fail(p, "send wants a socket") : -1;
 	for (int i = 2; i < ws->n; i++) {
 		char *w = ws->w[i];
-		if ((v = value_of(w, "data"))) {
-			if ((sd->datalen = string(p, v, sd->data, SC_MAX_DATA)) < 0)
+		if ((v = lex_value_of(w, "data"))) {
+			if ((sd->datalen = lex_string(p, v, sd->data, SC_MAX_DATA)) < 0)
 				return -1;
-		} else if ((v = value_of(w, "len"))) {
-			if (number(p, v, 0, SC_MAX_DATA, &n) < 0)
+		} else if ((v = lex_value_of(w, "len"))) {
+			if (lex_number(p, v, 0, SC_MAX_DATA, &n) < 0)
 				return -1;
 			sd->datalen = (int)n;
 			memset(sd->data, 'x', (size_t)n);
-		} else if ((v = value_of(w, "rights"))) {
+		} else if ((v = lex_value_of(w, "rights"))) {
 			if (rights(p, sd, v) < 0)
 				return -1;
-		} else if ((v = value_of(w, "creds"))) {
+		} else if ((v = lex_value_of(w, "creds"))) {
 			if (creds(p, sd, v) < 0)
 				return -1;
-		} else if ((v = value_of(w, "item"))) {
+		} else if ((v = lex_value_of(w, "item"))) {
 			if (item_bytes(p, sd, v) < 0)
 				return -1;
-		} else if ((v = value_of(w, "raw"))) {
+		} else if ((v = lex_value_of(w, "raw"))) {
 			if (raw(p, sd, v) < 0)
 				return -1;
-		} else if ((v = value_of(w, "ctlpad"))) {
-			if (number(p, v, 16, 1L << 26, &sd->ctlpad) < 0)
+		} else if ((v = lex_value_of(w, "ctlpad"))) {
+			if (lex_number(p, v, 16, 1L << 26, &sd->ctlpad) < 0)
 				return -1;
-		} else if ((v = value_of(w, "flags"))) {
+		} else if ((v = lex_value_of(w, "flags"))) {
 			if (sc_flags_parse(v, &sd->flags) < 0)
-				return fail(p, "bad flags '%s'", v);
+				return lex_fail(p, "bad flags '%s'", v);
 		} else {
-			return fail(p, "send does not take '%s'", w);
+			return lex_fail(p, "send does not take '%s'", w);
 		}
 	}
 	if (sd->raw + (sd->nitems > 0) + (sd->ctlpad > 0) > 1)
-		return fail(p, "send takes items, raw or ctlpad, not two of them");
+		return lex_fail(p, "send takes items, raw or ctlpad, not two of them");
 	return 0;
 }
 
@@ -498,12 +225,12 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 	char *v;
 	long n;
 
-	if (ws->n < 2 || end_of(p, ws->w[1], &rq->at) < 0)
-		return ws->n < 2 ? fail(p, "recv wants a socket") : -1;
+	if (ws->n < 2 || lex_end_of(p, ws->w[1], &rq->at) < 0)
+		return ws->n < 2 ? lex_fail(p, "recv wants a socket") : -1;
 	rq->bufsize = SC_MAX_DATA;
 	for (int i = 2; i < ws->n; i++) {
 		char *w = ws->w[i];
-		if ((v = value_of(w, "api"))) {
+		if ((v = lex_value_of(w, "api"))) {
 			if (!strcmp(v, "recvmsg"))
 				rq->api = API_RECVMSG;
 			else if (!strcmp(v, "recvmsg_into"))
@@ -511,24 +238,24 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 			else if (!strcmp(v, "recv_fds"))
 				rq->api = API_RECV_FDS;
 			else
-				return fail(p, "unknown api '%s'", v);
-		} else if ((v = value_of(w, "bufsize"))) {
-			if (number(p, v, -1, 1 << 16, &rq->bufsize) < 0)
+				return lex_fail(p, "unknown api '%s'", v);
+		} else if ((v = lex_value_of(w, "bufsize"))) {
+			if (lex_number(p, v, -1, 1 << 16, &rq->bufsize) < 0)
 				return -1;
-		} else if ((v = value_of(w, "ancbuf"))) {
-			if (number(p, v, -1, 1L << 31, &rq->ancbuf) < 0)
+		} else if ((v = lex_value_of(w, "ancbuf"))) {
+			if (lex_number(p, v, -1, 1L << 31, &rq->ancbuf) < 0)
 				return -1;
 			/* the runner lends up to 64 KiB; beyond that only the
 			 * invalid sizes over CPython's limit are worth asking */
 			if (rq->ancbuf > 1 << 16 && rq->ancbuf <= 0x7fffffff)
-				return fail(p, "ancbuf over 65536 must be over 2147483647");
-		} else if ((v = value_of(w, "maxfds"))) {
-			if (number(p, v, 0, 4096, &rq->maxfds) < 0)
+				return lex_fail(p, "ancbuf over 65536 must be over 2147483647");
+		} else if ((v = lex_value_of(w, "maxfds"))) {
+			if (lex_number(p, v, 0, 4096, &rq->maxfds) < 0)
 				return -1;
-		} else if ((v = value_of(w, "flags"))) {
+		} else if ((v = lex_value_of(w, "flags"))) {
 			if (sc_flags_parse(v, &rq->flags) < 0)
-				return fail(p, "bad flags '%s'", v);
-		} else if ((v = value_of(w, "warn"))) {
+				return lex_fail(p, "bad flags '%s'", v);
+		} else if ((v = lex_value_of(w, "warn"))) {
 			if (!strcmp(v, "record"))
 				rq->warn = W_RECORD;
 			else if (!strcmp(v, "ignore"))
@@ -536,21 +263,21 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 			else if (!strcmp(v, "error"))
 				rq->warn = W_ERROR;
 			else
-				return fail(p, "warn is record, ignore or error");
-		} else if ((v = value_of(w, "maxitems"))) {
-			if (number(p, v, 1, SC_MAX_RITEMS, &n) < 0)
+				return lex_fail(p, "warn is record, ignore or error");
+		} else if ((v = lex_value_of(w, "maxitems"))) {
+			if (lex_number(p, v, 1, SC_MAX_RITEMS, &n) < 0)
 				return -1;
 			rq->maxitems = (int)n;
 		} else if (!strcmp(w, "strict")) {
 			rq->strict = 1;
 		} else {
-			return fail(p, "recv does not take '%s'", w);
+			return lex_fail(p, "recv does not take '%s'", w);
 		}
 	}
 	if (rq->api != API_RECV_FDS && rq->maxfds)
-		return fail(p, "maxfds goes with api=recv_fds");
+		return lex_fail(p, "maxfds goes with api=recv_fds");
 	if (rq->api == API_RECV_FDS && rq->ancbuf)
-		return fail(p, "api=recv_fds sizes its buffer from maxfds");
+		return lex_fail(p, "api=recv_fds sizes its buffer from maxfds");
 	return 0;
 }
 
@@ -559,11 +286,11 @@ static int pipes(struct ps *p, struct words *ws, int from, struct sc_step *st)
 	for (int i = from; i < ws->n; i++) {
 		struct sc_ref r;
 		if (st->u.wait.npipes == 8)
-			return fail(p, "at most 8 pipes");
-		if (ref(p, ws->w[i], &r, 0) < 0)
+			return lex_fail(p, "at most 8 pipes");
+		if (lex_ref(p, ws->w[i], &r, 0) < 0)
 			return -1;
 		if (r.kind != REF_PIPE || r.pipe >= p->sc->npipes)
-			return fail(p, "'%s' is not a pipe made so far", ws->w[i]);
+			return lex_fail(p, "'%s' is not a pipe made so far", ws->w[i]);
 		st->u.wait.pipes[st->u.wait.npipes++] = r.pipe;
 	}
 	return 0;
@@ -575,12 +302,12 @@ static int pipeset(struct ps *p, char *v, unsigned char *set)
 	char tok[16];
 	if (!strcmp(v, "-"))
 		return 0;
-	while (list_next(&v, tok, sizeof tok)) {
+	while (lex_list_next(&v, tok, sizeof tok)) {
 		struct sc_ref r;
-		if (ref(p, tok, &r, 0) < 0)
+		if (lex_ref(p, tok, &r, 0) < 0)
 			return -1;
 		if (r.kind != REF_PIPE)
-			return fail(p, "'%s' is not a pipe", tok);
+			return lex_fail(p, "'%s' is not a pipe", tok);
 		set[r.pipe / 8] |= (unsigned char)(1 << (r.pipe % 8));
 	}
 	return 0;
@@ -596,23 +323,23 @@ static int items(struct ps *p, char *v, struct sc_obs *o)
 	char tok[64];
 	if (!strcmp(v, "-"))
 		return 0;
-	while (list_next(&v, tok, sizeof tok)) {
+	while (lex_list_next(&v, tok, sizeof tok)) {
 		char *colon = strrchr(tok, ':'), *slash = strchr(tok, '/');
 		long level = SOL_SOCKET, type, len;
 		if (!colon || o->nitems == SC_MAX_RITEMS)
-			return fail(p, "items are TYPE:LEN or LEVEL/TYPE:LEN");
+			return lex_fail(p, "items are TYPE:LEN or LEVEL/TYPE:LEN");
 		*colon = '\0';
 		char *t = tok;
 		if (slash) {
 			*slash = '\0';
 			if (sc_lookup(sc_levels, tok, &level) < 0)
-				return fail(p, "unknown level '%s'", tok);
+				return lex_fail(p, "unknown level '%s'", tok);
 			t = slash + 1;
 		}
 		if (sc_lookup(item_alias, t, &type) < 0 &&
 		    sc_lookup(sc_types, t, &type) < 0)
-			return fail(p, "unknown type '%s'", t);
-		if (number(p, colon + 1, 0, 1L << 31, &len) < 0)
+			return lex_fail(p, "unknown type '%s'", t);
+		if (lex_number(p, colon + 1, 0, 1L << 31, &len) < 0)
 			return -1;
 		o->items[o->nitems++] = (struct sc_ritem){ (int)level, (int)type, len };
 	}
@@ -624,42 +351,42 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 	struct sc_obs *o = &st->want;
 	char *v;
 	if (st->expect)
-		return fail(p, "a second expect for one step");
+		return lex_fail(p, "a second expect for one step");
 	if (ws->n < 2)
-		return fail(p, "expect names nothing");
+		return lex_fail(p, "expect names nothing");
 	for (int i = 1; i < ws->n; i++) {
 		char *w = ws->w[i];
-		if ((v = value_of(w, "ret"))) {
+		if ((v = lex_value_of(w, "ret"))) {
 			st->expect |= F_RET;
 			if (sc_errparse(v, &o->ret) < 0)
-				return fail(p, "bad ret '%s'", v);
-		} else if ((v = value_of(w, "flags"))) {
+				return lex_fail(p, "bad ret '%s'", v);
+		} else if ((v = lex_value_of(w, "flags"))) {
 			st->expect |= F_FLAGS;
 			if (sc_flags_parse(v, &o->flags) < 0)
-				return fail(p, "bad flags '%s'", v);
-		} else if ((v = value_of(w, "items"))) {
+				return lex_fail(p, "bad flags '%s'", v);
+		} else if ((v = lex_value_of(w, "items"))) {
 			st->expect |= F_ITEMS;
 			if (items(p, v, o) < 0)
 				return -1;
-		} else if ((v = value_of(w, "fds"))) {
+		} else if ((v = lex_value_of(w, "fds"))) {
 			char tok[16];
 			st->expect |= F_FDS;
 			if (strcmp(v, "-"))
-				while (list_next(&v, tok, sizeof tok)) {
+				while (lex_list_next(&v, tok, sizeof tok)) {
 					if (o->nfds == SC_MAX_REFS)
-						return fail(p, "too many fds");
-					if (ref(p, tok, &o->fds[o->nfds++], 0) < 0)
+						return lex_fail(p, "too many fds");
+					if (lex_ref(p, tok, &o->fds[o->nfds++], 0) < 0)
 						return -1;
 				}
-		} else if ((v = value_of(w, "dropped"))) {
+		} else if ((v = lex_value_of(w, "dropped"))) {
 			st->expect |= F_DROPPED;
 			if (pipeset(p, v, o->dropped) < 0)
 				return -1;
-		} else if ((v = value_of(w, "gone"))) {
+		} else if ((v = lex_value_of(w, "gone"))) {
 			st->expect |= F_GONE;
 			if (pipeset(p, v, o->gone) < 0)
 				return -1;
-		} else if ((v = value_of(w, "cloexec"))) {
+		} else if ((v = lex_value_of(w, "cloexec"))) {
 			st->expect |= F_CLOEXEC;
 			if (!strcmp(v, "none"))
 				o->cloexec = 0;
@@ -668,23 +395,23 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 			else if (!strcmp(v, "some"))
 				o->cloexec = 2;
 			else
-				return fail(p, "cloexec is none, all or some");
-		} else if ((v = value_of(w, "warnings"))) {
+				return lex_fail(p, "cloexec is none, all or some");
+		} else if ((v = lex_value_of(w, "warnings"))) {
 			long n;
 			st->expect |= F_WARNINGS;
-			if (number(p, v, 0, 1, &n) < 0)
+			if (lex_number(p, v, 0, 1, &n) < 0)
 				return -1;
 			o->warnings = (unsigned long)n;
-		} else if ((v = value_of(w, "controllen"))) {
+		} else if ((v = lex_value_of(w, "controllen"))) {
 			st->expect |= F_CONTROLLEN;
-			if (number(p, v, 0, 1L << 31, &o->controllen) < 0)
+			if (lex_number(p, v, 0, 1L << 31, &o->controllen) < 0)
 				return -1;
-		} else if ((v = value_of(w, "data"))) {
+		} else if ((v = lex_value_of(w, "data"))) {
 			st->expect |= F_DATA;
-			if ((o->datalen = string(p, v, o->data, SC_MAX_DATA)) < 0)
+			if ((o->datalen = lex_string(p, v, o->data, SC_MAX_DATA)) < 0)
 				return -1;
 		} else {
-			return fail(p, "expect does not know '%s'", w);
+			return lex_fail(p, "expect does not know '%s'", w);
 		}
 	}
 	return 0;
@@ -702,7 +429,7 @@ static int copy_word(struct ps *p, char *dst, size_t max, const char *src,
 		     const char *what)
 {
 	if (strlen(src) >= max)
-		return fail(p, "%s longer than %zu", what, max - 1);
+		return lex_fail(p, "%s longer than %zu", what, max - 1);
 	strcpy(dst, src);
 	return 0;
 }
@@ -714,18 +441,18 @@ static int header(struct ps *p, struct words *ws, char *rest)
 
 	if (!strcmp(k, "purpose")) {
 		if (sc->purpose[0])
-			return fail(p, "a second purpose");
+			return lex_fail(p, "a second purpose");
 		return copy_word(p, sc->purpose, sizeof sc->purpose, rest,
 				 "purpose");
 	}
 	if (ws->n != 2 && strcmp(k, "socket"))
-		return fail(p, "%s takes one word", k);
+		return lex_fail(p, "%s takes one word", k);
 	if ((!strcmp(k, "id") && sc->id[0]) || (!strcmp(k, "area") && sc->area[0]))
-		return fail(p, "a second %s", k);
+		return lex_fail(p, "a second %s", k);
 	if (!strcmp(k, "id")) {
 		for (const char *c = ws->w[1]; *c; c++)
 			if (!isalnum((unsigned char)*c) && *c != '_')
-				return fail(p, "id is letters, digits and _");
+				return lex_fail(p, "id is letters, digits and _");
 		return copy_word(p, sc->id, sizeof sc->id, ws->w[1], "id");
 	}
 	if (!strcmp(k, "area")) {
@@ -733,27 +460,27 @@ static int header(struct ps *p, struct words *ws, char *rest)
 			if (!strcmp(areas[i], ws->w[1]))
 				return copy_word(p, sc->area, sizeof sc->area,
 						 ws->w[1], "area");
-		return fail(p, "area is one of %s", sc_area_names());
+		return lex_fail(p, "area is one of %s", sc_area_names());
 	}
 	if (!strcmp(k, "tag")) {
 		if (sc->ntags == SC_MAX_TAGS)
-			return fail(p, "more than %d tags", SC_MAX_TAGS);
+			return lex_fail(p, "more than %d tags", SC_MAX_TAGS);
 		if (!strchr(ws->w[1], ':'))
-			return fail(p, "a tag is KIND:VALUE (linux-git:, CVE:, feature:, cpython:, ref:)");
+			return lex_fail(p, "a tag is KIND:VALUE (linux-git:, CVE:, feature:, cpython:, ref:)");
 		return copy_word(p, sc->tags[sc->ntags++], sizeof sc->tags[0],
 				 ws->w[1], "tag");
 	}
 	if (!strcmp(k, "requires")) {
 		if (sc->nreq == SC_MAX_REQ)
-			return fail(p, "more than %d requires", SC_MAX_REQ);
+			return lex_fail(p, "more than %d requires", SC_MAX_REQ);
 		if (sc_feature(ws->w[1]) < 0)
-			return fail(p, "unknown feature '%s'", ws->w[1]);
+			return lex_fail(p, "unknown feature '%s'", ws->w[1]);
 		return copy_word(p, sc->requires[sc->nreq++],
 				 sizeof sc->requires[0], ws->w[1], "feature");
 	}
 	/* socket TYPE [pair|listen] */
 	if (ws->n < 2 || ws->n > 3)
-		return fail(p, "socket wants TYPE [pair|listen]");
+		return lex_fail(p, "socket wants TYPE [pair|listen]");
 	if (!strcmp(ws->w[1], "stream"))
 		sc->type = SC_STREAM;
 	else if (!strcmp(ws->w[1], "dgram"))
@@ -761,11 +488,11 @@ static int header(struct ps *p, struct words *ws, char *rest)
 	else if (!strcmp(ws->w[1], "seqpacket"))
 		sc->type = SC_SEQPACKET;
 	else
-		return fail(p, "socket type is stream, dgram or seqpacket");
+		return lex_fail(p, "socket type is stream, dgram or seqpacket");
 	if (ws->n == 3 && !strcmp(ws->w[2], "listen"))
 		sc->mode = SC_LISTEN;
 	else if (ws->n == 3 && strcmp(ws->w[2], "pair"))
-		return fail(p, "socket is made by pair or listen");
+		return lex_fail(p, "socket is made by pair or listen");
 	return 0;
 }
 
@@ -777,7 +504,7 @@ static int step(struct ps *p, struct words *ws)
 	long n;
 
 	if (sc->nsteps == SC_MAX_STEPS)
-		return fail(p, "more than %d steps", SC_MAX_STEPS);
+		return lex_fail(p, "more than %d steps", SC_MAX_STEPS);
 	st = &sc->steps[sc->nsteps++];
 	st->line = p->line;
 	if (!strcmp(k, "send")) {
@@ -791,11 +518,11 @@ static int step(struct ps *p, struct words *ws)
 	if (!strcmp(k, "setopt")) {
 		long name;
 		st->op = OP_SETOPT;
-		if (ws->n != 4 || end_of(p, ws->w[1], &st->u.opt.end) < 0)
-			return ws->n != 4 ? fail(p, "setopt wants SOCKET OPTION VALUE") : -1;
+		if (ws->n != 4 || lex_end_of(p, ws->w[1], &st->u.opt.end) < 0)
+			return ws->n != 4 ? lex_fail(p, "setopt wants SOCKET OPTION VALUE") : -1;
 		if (sc_lookup(sc_sockopts, ws->w[2], &name) < 0)
-			return fail(p, "unknown option '%s'", ws->w[2]);
-		if (number(p, ws->w[3], -2147483648L, 2147483647L, &n) < 0)
+			return lex_fail(p, "unknown option '%s'", ws->w[2]);
+		if (lex_number(p, ws->w[3], -2147483648L, 2147483647L, &n) < 0)
 			return -1;
 		st->u.opt.level = SOL_SOCKET;
 		st->u.opt.name = (int)name;
@@ -805,8 +532,8 @@ static int step(struct ps *p, struct words *ws)
 	if (!strcmp(k, "close") || !strcmp(k, "shutdown")) {
 		int sd = k[0] == 's';
 		st->op = sd ? OP_SHUTDOWN : OP_CLOSE;
-		if (ws->n != 2 + sd || end_of(p, ws->w[1], &st->u.sd.end) < 0)
-			return ws->n != 2 + sd ? fail(p, "%s wants a socket%s", k,
+		if (ws->n != 2 + sd || lex_end_of(p, ws->w[1], &st->u.sd.end) < 0)
+			return ws->n != 2 + sd ? lex_fail(p, "%s wants a socket%s", k,
 						      sd ? " and rd, wr or rdwr" : "")
 					       : -1;
 		if (sd) {
@@ -816,41 +543,41 @@ static int step(struct ps *p, struct words *ws)
 				       : !strcmp(h, "rdwr") ? SHUT_RDWR
 							    : -1;
 			if (st->u.sd.how < 0)
-				return fail(p, "shutdown is rd, wr or rdwr");
+				return lex_fail(p, "shutdown is rd, wr or rdwr");
 		}
 		return 0;
 	}
 	if (!strcmp(k, "connect") || !strcmp(k, "accept")) {
 		st->op = k[0] == 'c' ? OP_CONNECT : OP_ACCEPT;
 		if (ws->n != 1)
-			return fail(p, "%s takes nothing", k);
+			return lex_fail(p, "%s takes nothing", k);
 		if (sc->mode != SC_LISTEN)
-			return fail(p, "%s needs 'socket TYPE listen'", k);
+			return lex_fail(p, "%s needs 'socket TYPE listen'", k);
 		if (st->op == OP_ACCEPT && sc->type == SC_DGRAM)
-			return fail(p, "a dgram listener accepts nothing");
+			return lex_fail(p, "a dgram listener accepts nothing");
 		return 0;
 	}
 	if (!strcmp(k, "gc") || !strcmp(k, "check")) {
 		st->op = k[0] == 'g' ? OP_GC : OP_CHECK;
 		if (ws->n < 2)
-			return fail(p, "%s wants pipes", k);
+			return lex_fail(p, "%s wants pipes", k);
 		return pipes(p, ws, 1, st);
 	}
 	if (!strcmp(k, "rlimit")) {
-		char *v = ws->n == 2 ? value_of(ws->w[1], "free") : NULL;
+		char *v = ws->n == 2 ? lex_value_of(ws->w[1], "free") : NULL;
 		st->op = OP_RLIMIT;
 		if (!v)
-			return fail(p, "rlimit wants free=N");
-		return number(p, v, 0, 64, &st->u.rlimit.free);
+			return lex_fail(p, "rlimit wants free=N");
+		return lex_number(p, v, 0, 64, &st->u.rlimit.free);
 	}
 	if (!strcmp(k, "as")) {
 		st->op = OP_AS_NOBODY;
 		if (ws->n != 2 || strcmp(ws->w[1], "nobody"))
-			return fail(p, "as wants nobody");
+			return lex_fail(p, "as wants nobody");
 		return 0;
 	}
 	sc->nsteps--;
-	return fail(p, "unknown directive '%s'", k);
+	return lex_fail(p, "unknown directive '%s'", k);
 }
 
 int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
@@ -868,12 +595,12 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		size_t len = nl ? (size_t)(nl - s) : strlen(s);
 		p.line++;
 		if (len >= sizeof line)
-			return fail(&p, "line longer than %zu", sizeof line - 1);
+			return lex_fail(&p, "line longer than %zu", sizeof line - 1);
 		memcpy(line, s, len);
 		line[len] = '\0';
 		s += len + (nl != NULL);
 		if (memchr(line, '\0', len) || strchr(line, '\r'))
-			return fail(&p, "control characters in the line");
+			return lex_fail(&p, "control characters in the line");
 		char *t = line;
 		while (*t == ' ' || *t == '\t')
 			t++;
@@ -883,40 +610,40 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		char *sp = t + strcspn(t, " \t");
 		snprintf(rest, sizeof rest, "%s", sp + strspn(sp, " \t"));
 		struct words ws;
-		if (split(&p, t, &ws) < 0)
+		if (lex_split(&p, t, &ws) < 0)
 			return -1;
 		const char *k = ws.w[0];
-		if (strcmp(k, "purpose") && repeated_key(&p, &ws) < 0)
+		if (strcmp(k, "purpose") && lex_repeated_key(&p, &ws) < 0)
 			return -1;
 		if (!strcmp(k, "id") || !strcmp(k, "area") || !strcmp(k, "purpose") ||
 		    !strcmp(k, "tag") || !strcmp(k, "requires") ||
 		    !strcmp(k, "socket")) {
 			if (sc->nsteps)
-				return fail(&p, "%s must come before the steps", k);
+				return lex_fail(&p, "%s must come before the steps", k);
 			if (!strcmp(k, "socket") && socket_seen++)
-				return fail(&p, "a second socket");
+				return lex_fail(&p, "a second socket");
 			if (header(&p, &ws, rest) < 0)
 				return -1;
 		} else if (!strcmp(k, "expect")) {
 			if (!sc->nsteps)
-				return fail(&p, "expect before any step");
+				return lex_fail(&p, "expect before any step");
 			if (expect(&p, &ws, &sc->steps[sc->nsteps - 1]) < 0)
 				return -1;
 		} else {
 			if (!socket_seen)
-				return fail(&p, "'socket' must come before the steps");
+				return lex_fail(&p, "'socket' must come before the steps");
 			if (step(&p, &ws) < 0)
 				return -1;
 		}
 	}
 	p.line++;
 	if (!sc->id[0])
-		return fail(&p, "no id");
+		return lex_fail(&p, "no id");
 	if (!sc->area[0])
-		return fail(&p, "no area");
+		return lex_fail(&p, "no area");
 	if (!socket_seen)
-		return fail(&p, "no socket");
+		return lex_fail(&p, "no socket");
 	if (!sc->nsteps)
-		return fail(&p, "no steps");
+		return lex_fail(&p, "no steps");
 	return 0;
 }
