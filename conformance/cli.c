@@ -51,21 +51,36 @@ int cli_write_atomic(const char *path, const char *text)
 char *cli_read_file(const char *path, size_t max, char *err, size_t errlen)
 {
 	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *buf;
-	size_t n = 0;
+	char *buf = NULL;
+	size_t n = 0, cap = 0;
+	int bad = 0;
+
 	if (!f) {
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		return NULL;
 	}
-	buf = malloc(max + 1);
-	if (buf)
-		n = fread(buf, 1, max + 1, f);
-	int bad = !buf || ferror(f);
+	for (;;) {   /* grow as the file comes, up to max */
+		if (n == cap) {
+			size_t want = cap ? cap * 2 : 65536;
+			char *grown = cap > max ? NULL : realloc(buf, want + 1);
+			if (!grown) {
+				bad = cap > max ? 2 : 1;
+				break;
+			}
+			buf = grown;
+			cap = want;
+		}
+		size_t k = fread(buf + n, 1, cap - n, f);
+		n += k;
+		if (k == 0)
+			break;
+	}
+	bad = bad ? bad : ferror(f) ? 1 : n > max ? 2 : 0;
 	if (f != stdin)
 		fclose(f);
-	if (bad || n > max) {
+	if (bad) {
 		snprintf(err, errlen, "%s: %s", path,
-			 bad ? "cannot read it" : "larger than allowed");
+			 bad == 2 ? "larger than allowed" : "cannot read it");
 		free(buf);
 		return NULL;
 	}

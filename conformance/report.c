@@ -38,6 +38,8 @@ struct row {
 	const char *area, *key, *purpose;
 	const char *val[MAXK];     /* each kernel's value (NULL: absent) */
 	int is_new;
+	int owned;                 /* val[] (a case) or key (a limit or feature)
+				      allocated here */
 };
 
 struct buf {
@@ -48,15 +50,13 @@ struct buf {
 static void bput(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	for (;;) {
-		va_start(ap, fmt);
-		int k = vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
-		va_end(ap);
-		if (k >= 0 && b->n + (size_t)k < b->cap) {
-			b->n += (size_t)k;
-			return;
-		}
-		size_t cap = b->cap ? b->cap * 2 : 4096;
+	va_start(ap, fmt);
+	int k = vsnprintf(NULL, 0, fmt, ap);   /* the size first */
+	va_end(ap);
+	if (k < 0)
+		return;
+	if (b->n + (size_t)k + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 4096;
 		while (cap < b->n + (size_t)k + 1)
 			cap *= 2;
 		char *s = realloc(b->s, cap);
@@ -67,6 +67,10 @@ static void bput(struct buf *b, const char *fmt, ...)
 		b->s = s;
 		b->cap = cap;
 	}
+	va_start(ap, fmt);
+	vsnprintf(b->s + b->n, b->cap - b->n, fmt, ap);
+	va_end(ap);
+	b->n += (size_t)k;
 }
 
 /* "|" and newlines would break a Markdown table cell */
@@ -90,19 +94,19 @@ static void html_text(struct buf *b, const char *s)
 			: *s == '"' ? "&quot;" : "%c", *s);
 }
 
-static char *read_profile(const char *arg, struct kern *k, char *err, size_t len)
+static int read_profile(const char *arg, struct kern *k, char *err, size_t len)
 {
 	const char *eq = strchr(arg, '='), *path = eq ? eq + 1 : arg;
 	char e[400];
 	char *text = cli_read_file(path, 1 << 26, e, sizeof e);
 	if (!text) {
 		snprintf(err, len, "%s", e);
-		return NULL;
+		return -1;
 	}
 	if (sc_profile_read(text, strlen(text), &k->p, e, sizeof e) < 0) {
 		snprintf(err, len, "%s: %s", path, e);
 		free(text);
-		return NULL;
+		return -1;
 	}
 	json_t *j = json_loads(text, 0, NULL);
 	if (j) {
@@ -116,7 +120,8 @@ static char *read_profile(const char *arg, struct kern *k, char *err, size_t len
 		snprintf(k->name, sizeof k->name, "%.*s", (int)(eq - arg), arg);
 	else
 		snprintf(k->name, sizeof k->name, "%s", k->p.release ? k->p.release : path);
-	return text;
+	free(text);
+	return 0;
 }
 
 /* the observation of a case as one value: status, then each step */
@@ -183,6 +188,7 @@ static void collect(struct kern *k, int nk)
 			if (has_key(pc->id))
 				continue;
 			struct row *r = add_row(pc->area ? pc->area : "cases", pc->id, pc->purpose);
+			r->owned = 1;
 			for (int j = 0; j < nk; j++) {
 				const struct sc_pcase *o = sc_profile_case(&k[j].p, pc->id);
 				r->val[j] = o ? case_value(o) : NULL;
@@ -198,6 +204,7 @@ static void collect(struct kern *k, int nk)
 				if (has_key(key))
 					continue;
 				struct row *r = add_row(pass ? "features" : "limits", strdup(key), NULL);
+				r->owned = 2;
 				for (int j = 0; j < nk; j++)
 					r->val[j] = kv_get(pass ? k[j].p.features : k[j].p.limits,
 							   pass ? k[j].p.nfeatures : k[j].p.nlimits, kv[e].key);
@@ -420,6 +427,16 @@ static int put_file(const char *dir, const char *name, const char *text)
 	return 0;
 }
 
+static void release(struct kern *k, int nk)
+{
+	for (int i = 0; i < nk; i++) {
+		sc_profile_free(&k[i].p);
+		free(k[i].error);
+		free(k[i].console);
+		k[i].error = k[i].console = NULL;
+	}
+}
+
 int cli_report(int argc, char **argv)
 {
 	static struct kern k[MAXK];
@@ -436,13 +453,18 @@ int cli_report(int argc, char **argv)
 			update = argv[++i];
 		else if (argv[i][0] == '-') {
 			fprintf(stderr, "ancdata: report: unknown option %s\n", argv[i]);
+			release(k, nk);
 			return 2;
 		} else if (nk == MAXK) {
 			fprintf(stderr, "ancdata: report: at most %d profiles\n", MAXK);
+			release(k, nk);
 			return 2;
-		} else if (!read_profile(argv[i], &k[nk++], err, sizeof err)) {
+		} else if (read_profile(argv[i], &k[nk], err, sizeof err) < 0) {
 			fprintf(stderr, "ancdata: report: %s\n", err);
+			release(k, nk);
 			return 2;
+		} else {
+			nk++;
 		}
 	}
 	if (nk < 1) {
@@ -456,6 +478,8 @@ int cli_report(int argc, char **argv)
 		if (!base || !json_is_object(json_object_get(base, "expected"))) {
 			fprintf(stderr, "ancdata: report: %s: not a baseline (%s)\n", base_path,
 				base ? "no expected" : je.text);
+			json_decref(base);
+			release(k, nk);
 			return 2;
 		}
 	}
@@ -477,7 +501,7 @@ int cli_report(int argc, char **argv)
 		write_junit(&xml, k, nk);
 		if (put_file(out, "report.md", md.s) < 0 || put_file(out, "report.html", html.s) < 0 ||
 		    put_file(out, "report.xml", xml.s) < 0)
-			return 2;
+			update = NULL, nnew = -1;   /* exit 2 after freeing */
 	}
 	if (update) {
 		json_t *b = baseline_of(k, nk);
@@ -487,8 +511,22 @@ int cli_report(int argc, char **argv)
 		json_decref(b);
 		if (bad) {
 			fprintf(stderr, "ancdata: report: cannot write %s\n", update);
-			return 2;
+			nnew = -1;
 		}
 	}
-	return (nnew || kerrors) ? 1 : 0;
+	int rc = nnew < 0 ? 2 : (nnew || kerrors) ? 1 : 0;
+	for (size_t i = 0; i < nrows; i++) {
+		if (rows[i].owned == 1)
+			for (int j = 0; j < nk; j++)
+				free((char *)rows[i].val[j]);
+		if (rows[i].owned == 2)
+			free((char *)rows[i].key);
+	}
+	free(rows);
+	release(k, nk);
+	free(md.s);
+	free(html.s);
+	free(xml.s);
+	json_decref(base);
+	return rc;
 }
