@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -506,6 +507,7 @@ static int step(struct ps *p, struct words *ws)
 	if (sc->nsteps == SC_MAX_STEPS)
 		return lex_fail(p, "more than %d steps", SC_MAX_STEPS);
 	st = &sc->steps[sc->nsteps++];
+	memset(st, 0, sizeof *st);
 	st->line = p->line;
 	if (!strcmp(k, "send")) {
 		st->op = OP_SEND;
@@ -587,7 +589,10 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 	const char *s = text;
 	int socket_seen = 0;
 
-	memset(sc, 0, sizeof *sc);
+	/* the header now, each step when it begins: everything read later
+	 * (print, equal, run) stops at nsteps, and a step's unused bytes are
+	 * zero, so two parses of one text are equal byte for byte */
+	memset(sc, 0, offsetof(struct scenario, steps));
 	if (errlen)
 		err[0] = '\0';
 	while (*s) {
@@ -613,8 +618,6 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		if (lex_split(&p, t, &ws) < 0)
 			return -1;
 		const char *k = ws.w[0];
-		if (strcmp(k, "purpose") && lex_repeated_key(&p, &ws) < 0)
-			return -1;
 		if (!strcmp(k, "id") || !strcmp(k, "area") || !strcmp(k, "purpose") ||
 		    !strcmp(k, "tag") || !strcmp(k, "requires") ||
 		    !strcmp(k, "socket")) {
@@ -627,11 +630,15 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		} else if (!strcmp(k, "expect")) {
 			if (!sc->nsteps)
 				return lex_fail(&p, "expect before any step");
+			if (lex_repeated_key(&p, &ws) < 0)
+				return -1;
 			if (expect(&p, &ws, &sc->steps[sc->nsteps - 1]) < 0)
 				return -1;
 		} else {
 			if (!socket_seen)
 				return lex_fail(&p, "'socket' must come before the steps");
+			if (lex_repeated_key(&p, &ws) < 0)
+				return -1;
 			if (step(&p, &ws) < 0)
 				return -1;
 		}

@@ -70,7 +70,8 @@ static long long ref_next(const uint8_t *c, u128 ctl, u128 off, int old)
 
 static void ref_walk(const uint8_t *c, size_t ctl, int old, struct ref *r)
 {
-	memset(r, 0, sizeof *r);
+	r->n = r->nclose = 0;   /* only the first n and nclose entries are read */
+	r->warned = 0;
 	if (ctl < 16)
 		return;
 	for (long long off = 0; off >= 0; off = ref_next(c, ctl, (u128)off, old)) {

@@ -2,8 +2,7 @@
 # job needs, only when one is missing (apt-get update first, as root).
 # The package lists live here, one per purpose.
 DEPS_BUILD="cmake make gcc clang libclang-rt-14-dev pkg-config libcriterion-dev libjansson-dev python3 zip unzip"
-DEPS_BENCH="python3"
-DEPS_FUZZ="clang afl++ lld-14 zip unzip"
+DEPS_FUZZ="afl++ lld-14"        # with DEPS_BUILD
 DEPS_COVERAGE="llvm-14 lcov"
 DEPS_UML="user-mode-linux cpio"
 DEPS_QEMU="qemu-system-x86"
