@@ -163,7 +163,7 @@ static void scn_ref(int k, int first)
 
 static void scn_send(int from, const char *data, unsigned dlen, unsigned variant,
 		     const unsigned char *idx, const int *fds, unsigned n, int oob,
-		     const struct cmsghdr *raw)
+		     const struct cmsghdr *raw, size_t raw_tail)
 {
 	if (!scn)
 		return;
@@ -179,6 +179,12 @@ static void scn_send(int from, const char *data, unsigned dlen, unsigned variant
 		for (unsigned i = 0; i < n; i++) {
 			fprintf(scn, "+fd(");
 			scn_ref(idx[i], 1);
+			fprintf(scn, ")");
+		}
+		if (raw_tail) {   /* the -1 bytes after the fds */
+			fprintf(scn, "+hex(");
+			for (size_t i = 0; i < raw_tail; i++)
+				fprintf(scn, "ff");
 			fprintf(scn, ")");
 		}
 	} else if (variant != 5) {
@@ -285,11 +291,15 @@ static void op_send(struct state *s, int from)
 				     .cmsg_type = type };
 		if (len > sizeof raw)
 			len = sizeof raw;
-		memset(raw, 0, sizeof raw);
+		/* the n fds, then -1 in every slot after them: a fuzzed cmsg_len
+		 * reaching past the fds must meet EBADF, never fd 0 (stdin) */
+		memset(raw, 0xff, sizeof raw);
 		memcpy(raw, &h, sizeof h);
-		memcpy(raw + 16, fds, (len - 16) / 4 * 4);
-		scn_send(from, data, dlen, 4, idx, fds, (unsigned)(len - 16) / 4,
-			 flags & MSG_OOB, &h);
+		if (n * 4 > len - 16)
+			n = (unsigned)(len - 16) / 4;
+		memcpy(raw + 16, fds, n * 4);
+		scn_send(from, data, dlen, 4, idx, fds, n, flags & MSG_OOB, &h,
+			 len - 16 - n * 4);
 		rc = ancdata_sendmsg_raw(sock, &iov, 1, raw, len, flags, NULL, 0, NULL);
 		if (rc >= 0 && sd)
 			sd->n = (int)n;   /* what may arrive: a prefix of these */
@@ -299,7 +309,7 @@ static void op_send(struct state *s, int from)
 		n = 0;
 		break;
 	}
-	scn_send(from, data, dlen, variant, idx, fds, n, flags & MSG_OOB, NULL);
+	scn_send(from, data, dlen, variant, idx, fds, n, flags & MSG_OOB, NULL, 0);
 	rc = ancdata_sendmsg(sock, &iov, 1, items, (size_t)nitems, flags, NULL, 0,
 			     NULL, 0, NULL);
 	if (rc >= 0 && sd)
