@@ -71,8 +71,26 @@ static unsigned byte(struct state *s)
 	return s->p < s->end ? *s->p++ : 0;
 }
 
+/* An input may run the receiver under a small RLIMIT_NOFILE.  Whatever
+ * ends the process must lift it first, or the engine has no fd number left
+ * to write the crash file with (it says it wrote one; none exists). */
+static struct rlimit saved_nofile;
+static int nofile_limited;
+
+static void restore_nofile(void)
+{
+	if (nofile_limited)
+		setrlimit(RLIMIT_NOFILE, &saved_nofile);
+	nofile_limited = 0;
+}
+
+/* sanitizer reports end the process too: their death callback, where a
+ * sanitizer runtime is linked (a weak reference: nothing needs one) */
+void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
+
 static void die(const char *what)
 {
+	restore_nofile();
 	fprintf(stderr, "socketpair: %s\n", what);
 	abort();
 }
@@ -131,6 +149,8 @@ static void setup(void)
 	fdleak_snapshot();
 	baseline = fdleak_lowest_free(pool[0]);
 	scenario_path = getenv("ANCDATA_FUZZ_SCENARIO");
+	if (__sanitizer_set_death_callback)
+		__sanitizer_set_death_callback(restore_nofile);
 	ready = 1;
 }
 
@@ -531,8 +551,7 @@ static void leak_oracle(int span)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct state s;
-	struct rlimit saved;
-	int zero = 0, limited = 0;
+	int zero = 0;
 
 	if (!ready)
 		setup();
@@ -565,9 +584,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				(cfg >> 4) & 7);
 	}
 	if (cfg & 8) {   /* the receiver at a small RLIMIT_NOFILE */
-		getrlimit(RLIMIT_NOFILE, &saved);
-		struct rlimit small = { (rlim_t)(baseline + ((cfg >> 4) & 7)), saved.rlim_max };
-		limited = setrlimit(RLIMIT_NOFILE, &small) == 0;
+		getrlimit(RLIMIT_NOFILE, &saved_nofile);
+		struct rlimit small = { (rlim_t)(baseline + ((cfg >> 4) & 7)),
+					saved_nofile.rlim_max };
+		nofile_limited = setrlimit(RLIMIT_NOFILE, &small) == 0;
 	}
 	for (int ops = 0; ops < MAXSENDS && s.p < s.end; ops++) {
 		unsigned op = byte(&s) % 8;
@@ -582,8 +602,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			op_send(&s, 0);
 	}
-	if (limited)
-		setrlimit(RLIMIT_NOFILE, &saved);
+	restore_nofile();
 	if (s.passcred)
 		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &zero, sizeof zero);
 	/* drain what the model cannot vouch is empty */
