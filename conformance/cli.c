@@ -19,6 +19,7 @@
 #include "backend.h"
 #include "cases.h"
 #include "cli.h"
+#include "files.h"
 #include "obsjson.h"
 #include "profile.h"
 
@@ -27,70 +28,6 @@ static int usage(const char *msg, const char *arg)
 	fprintf(stderr, "ancdata: %s%s%s (commands: profile, probe, list, show, differential, report)\n",
 		msg, arg ? " " : "", arg ? arg : "");
 	return 2;
-}
-
-/* Write text to path atomically: a temporary beside it, then rename. */
-int cli_write_atomic(const char *path, const char *text)
-{
-	char tmp[4096];
-	FILE *f;
-	if (snprintf(tmp, sizeof tmp, "%s.tmp.%d", path, getpid()) >= (int)sizeof tmp)
-		return -1;
-	if (!(f = fopen(tmp, "w")))
-		return -1;
-	int ok = fputs(text, f) >= 0 && fflush(f) == 0 && fsync(fileno(f)) == 0;
-	ok &= fclose(f) == 0;
-	if (!ok || rename(tmp, path) < 0) {
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
-}
-
-/* Read a whole file (or stdin for "-"), NUL-terminated; NULL on error. */
-char *cli_read_file(const char *path, size_t max, char *err, size_t errlen)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	char *buf = NULL;
-	size_t n = 0, cap = 0;
-	int bad = 0;
-
-	if (!f) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		return NULL;
-	}
-	for (;;) {   /* grow as the file comes, up to max */
-		if (n == cap) {
-			size_t want = cap ? cap * 2 : 65536;
-			char *grown = cap > max ? NULL : realloc(buf, want + 1);
-			if (!grown) {
-				bad = cap > max ? 2 : 1;
-				break;
-			}
-			buf = grown;
-			cap = want;
-		}
-		size_t k = fread(buf + n, 1, cap - n, f);
-		n += k;
-		if (k == 0)
-			break;
-	}
-	bad = bad ? bad : ferror(f) ? 1 : n > max ? 2 : 0;
-	if (f != stdin)
-		fclose(f);
-	if (bad) {
-		snprintf(err, errlen, "%s: %s", path,
-			 bad == 2 ? "larger than allowed" : "cannot read it");
-		free(buf);
-		return NULL;
-	}
-	buf[n] = '\0';
-	if (strlen(buf) != n) {
-		snprintf(err, errlen, "%s: contains a NUL byte", path);
-		free(buf);
-		return NULL;
-	}
-	return buf;
 }
 
 static int emit(json_t *j, const char *output)
@@ -108,7 +45,7 @@ static int emit(json_t *j, const char *output)
 		}
 		memcpy(with_nl, text, len);
 		strcpy(with_nl + len, "\n");
-		if (cli_write_atomic(output, with_nl) < 0) {
+		if (io_write_atomic(output, with_nl) < 0) {
 			fprintf(stderr, "ancdata: cannot write %s: %s\n", output,
 				strerror(errno));
 			rc = 2;
@@ -146,7 +83,7 @@ static int cmd_probe(int argc, char **argv)
 	char err[512];
 	if (argc != 1)
 		return usage("probe wants one FILE or -", NULL);
-	char *text = cli_read_file(argv[0], 1 << 20, err, sizeof err);
+	char *text = io_read_file(argv[0], 1 << 20, err, sizeof err);
 	if (!text) {
 		fprintf(stderr, "ancdata: probe: %s\n", err);
 		return 2;

@@ -58,11 +58,11 @@ static void sp_send(struct out *o, int from, const struct sc_send *sd, unsigned 
 {
 	unsigned nfds = (unsigned)sd->nrefs, variant = 0, nrights = 0, bad = 0, creds = 0;
 	for (int i = 0; i < sd->nitems; i++) {
-		nrights += sd->items[i].kind == IT_RIGHTS;
-		creds |= sd->items[i].kind == IT_CREDS;
+		nrights += sd->items[i].kind == SC_IT_RIGHTS;
+		creds |= sd->items[i].kind == SC_IT_CREDS;
 	}
 	for (int i = 0; i < sd->nrefs; i++)
-		bad |= sd->refs[i].kind == REF_BAD;
+		bad |= sd->refs[i].kind == SC_REF_BAD;
 	if (sd->raw) {
 		variant = 4;
 		nfds = (unsigned)sd->nrawrefs;
@@ -110,7 +110,7 @@ static void sp_recv(struct out *o, int at, const struct sc_recv *rq)
 	fl |= rq->flags & MSG_WAITALL ? 8 : 0;
 	fl |= rq->strict ? 16 : 0;
 	fl |= rq->maxitems == 1 ? 32 : 0;
-	anc = rq->api == API_RECV_FDS ? (unsigned)rq->maxfds * 4
+	anc = rq->api == SC_API_RECV_FDS ? (unsigned)rq->maxfds * 4
 				      : rq->ancbuf > 0 ? (unsigned)rq->ancbuf : 0;
 	put(o, 3);                         /* op: recv at 1 - from */
 	put(o, (unsigned)(1 - at));
@@ -129,18 +129,18 @@ static void socketpair_seed(const struct scenario *sc)
 	int ops = 0;
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
-		if (st->op == OP_SETOPT && st->u.opt.name == SO_PASSCRED && st->u.opt.value)
+		if (st->op == SC_OP_SETOPT && st->u.opt.name == SO_PASSCRED && st->u.opt.value)
 			cfg |= 4;
-		if (st->op == OP_RLIMIT)
+		if (st->op == SC_OP_RLIMIT)
 			cfg |= 8 | (unsigned)(st->u.rlimit.free & 7) << 4;
 	}
 	put(&o, cfg);
 	for (int i = 0; i < sc->nsteps && ops < 24; i++) {
 		const struct sc_step *st = &sc->steps[i];
-		if (st->op == OP_SEND && st->u.send.from != SC_L && !st->u.send.ctlpad) {
+		if (st->op == SC_OP_SEND && st->u.send.from != SC_L && !st->u.send.ctlpad) {
 			sp_send(&o, st->u.send.from, &st->u.send, &start);
 			ops++;
-		} else if (st->op == OP_RECV && st->u.recv.at != SC_L) {
+		} else if (st->op == SC_OP_RECV && st->u.recv.at != SC_L) {
 			sp_recv(&o, st->u.recv.at, &st->u.recv);
 			ops++;
 		}

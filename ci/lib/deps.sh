@@ -25,4 +25,4 @@ ensure_packages() {
 	apt-get install -y -q --no-install-recommends $missing >/dev/null
 }
 
-jobs() { nproc 2>/dev/null || echo 2; }
+ncpus() { nproc 2>/dev/null || echo 2; }

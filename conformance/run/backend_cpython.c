@@ -56,7 +56,7 @@ static void spawn(const struct sc_backend *be, int sock, const struct sc_recv *r
 	}
 	snprintf(a[0], sizeof a[0], "%ld", rq->bufsize);
 	snprintf(a[1], sizeof a[1], "%ld",
-		 rq->api == API_RECV_FDS ? rq->maxfds : rq->ancbuf);
+		 rq->api == SC_API_RECV_FDS ? rq->maxfds : rq->ancbuf);
 	snprintf(a[2], sizeof a[2], "%d", rq->flags);
 	fflush(NULL);
 	drv.pid = fork();

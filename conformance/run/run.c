@@ -78,9 +78,9 @@ static int make_pipes_upto(struct rt *t, int k)
 
 static int fd_of(struct rt *t, const struct sc_ref *r)
 {
-	if (r->kind == REF_PIPE)
+	if (r->kind == SC_REF_PIPE)
 		return t->r[r->pipe];
-	if (r->kind == REF_SOCK)
+	if (r->kind == SC_REF_SOCK)
 		return t->fd[r->end];
 	return -1;
 }
@@ -95,11 +95,11 @@ static long do_send(struct rt *t, const struct sc_send *sd)
 	int sock = t->fd[sd->from], rc;
 
 	for (int i = 0; i < sd->nrefs; i++)
-		if (sd->refs[i].kind == REF_PIPE &&
+		if (sd->refs[i].kind == SC_REF_PIPE &&
 		    (rc = make_pipes_upto(t, sd->refs[i].pipe)) < 0)
 			return rc;
 	for (int i = 0; i < sd->nrawrefs; i++)
-		if (sd->rawrefs[i].kind == REF_PIPE &&
+		if (sd->rawrefs[i].kind == SC_REF_PIPE &&
 		    (rc = make_pipes_upto(t, sd->rawrefs[i].pipe)) < 0)
 			return rc;
 	for (int i = 0; i < sd->nrefs; i++)
@@ -127,11 +127,11 @@ static long do_send(struct rt *t, const struct sc_send *sd)
 	}
 	for (int i = 0; i < sd->nitems; i++) {
 		const struct sc_item *it = &sd->items[i];
-		if (it->kind == IT_RIGHTS) {
+		if (it->kind == SC_IT_RIGHTS) {
 			items[i] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS,
 							  fds + it->ref0,
 							  (size_t)it->nrefs * sizeof(int) };
-		} else if (it->kind == IT_CREDS) {
+		} else if (it->kind == SC_IT_CREDS) {
 			cred[i] = it->creds_own
 					  ? (struct ucred){ getpid(), getuid(), getgid() }
 					  : (struct ucred){ (pid_t)it->pid, (uid_t)it->uid,
@@ -151,17 +151,17 @@ static long do_send(struct rt *t, const struct sc_send *sd)
 static struct sc_ref identify(const struct rt *t, dev_t dev, ino_t ino)
 {
 	struct stat st;
-	struct sc_ref r = { REF_BAD, 0, 0 };
+	struct sc_ref r = { SC_REF_BAD, 0, 0 };
 	for (int k = 0; k < t->made; k++)
 		if (fstat(t->w[k], &st) == 0 && st.st_dev == dev && st.st_ino == ino) {
-			r.kind = REF_PIPE;
+			r.kind = SC_REF_PIPE;
 			r.pipe = (short)k;
 			return r;
 		}
 	for (int e = 0; e < 3; e++)
 		if (t->fd[e] >= 0 && fstat(t->fd[e], &st) == 0 &&
 		    st.st_dev == dev && st.st_ino == ino) {
-			r.kind = REF_SOCK;
+			r.kind = SC_REF_SOCK;
 			r.end = (unsigned char)e;
 			return r;
 		}
@@ -253,7 +253,7 @@ static long do_step(struct rt *t, const struct sc_backend *be, int i,
 
 	*hold = NULL;
 	switch (st->op) {
-	case OP_SEND:
+	case SC_OP_SEND:
 		ret = do_send(t, &st->u.send);
 		/* the queue now holds the only references we meant it to */
 		for (int k = 0; k < t->made; k++)
@@ -262,27 +262,27 @@ static long do_step(struct rt *t, const struct sc_backend *be, int i,
 				t->r[k] = -1;
 			}
 		return ret;
-	case OP_RECV:
+	case SC_OP_RECV:
 		do_recv(t, be, &st->u.recv, o, hold);
 		return o->ret;
-	case OP_SETOPT:
+	case SC_OP_SETOPT:
 		fd = t->fd[st->u.opt.end];
 		return setsockopt(fd, st->u.opt.level, st->u.opt.name,
 				  &st->u.opt.value, sizeof st->u.opt.value) < 0
 			       ? -errno
 			       : 0;
-	case OP_CLOSE:
+	case SC_OP_CLOSE:
 		fd = t->fd[st->u.sd.end];
 		t->fd[st->u.sd.end] = -1;
 		return close(fd) < 0 ? -errno : 0;
-	case OP_SHUTDOWN:
+	case SC_OP_SHUTDOWN:
 		return shutdown(t->fd[st->u.sd.end], st->u.sd.how) < 0 ? -errno : 0;
-	case OP_CONNECT:
+	case SC_OP_CONNECT:
 		return connect(t->fd[SC_A], (struct sockaddr *)&t->laddr,
 			       t->laddrlen) < 0
 			       ? -errno
 			       : 0;
-	case OP_ACCEPT:
+	case SC_OP_ACCEPT:
 		fd = accept(t->fd[SC_L], NULL, NULL);
 		if (fd < 0)
 			return -errno;
@@ -290,17 +290,17 @@ static long do_step(struct rt *t, const struct sc_backend *be, int i,
 			close(t->fd[SC_B]);
 		t->fd[SC_B] = fd;
 		return 0;
-	case OP_GC:
-	case OP_CHECK:
-		if (st->op == OP_GC)
+	case SC_OP_GC:
+	case SC_OP_CHECK:
+		if (st->op == SC_OP_GC)
 			gc_settle(t, st);
 		for (int k = 0; k < st->u.wait.npipes; k++)
 			if (!reader_alive(t, st->u.wait.pipes[k]))
 				set_bit(o->gone, st->u.wait.pipes[k]);
 		return 0;
-	case OP_RLIMIT:
+	case SC_OP_RLIMIT:
 		return set_free_fds(t, st->u.rlimit.free);
-	case OP_AS_NOBODY:
+	case SC_OP_AS_NOBODY:
 		return as_nobody();
 	}
 	return ret;
@@ -356,20 +356,20 @@ static int compare(const struct sc_step *st, const struct sc_obs *o, char *why,
 	const struct sc_obs *w = &st->want;
 	char a[128], b[128];
 
-	if ((st->expect & F_RET) && w->ret != o->ret) {
+	if ((st->expect & SC_F_RET) && w->ret != o->ret) {
 		snprintf(a, sizeof a, "%s", sc_errname(w->ret));
 		snprintf(why, len, "line %d: ret: expected %s, observed %s", st->line,
 			 a, sc_errname(o->ret));
 		return 1;
 	}
-	if ((st->expect & F_FLAGS) && w->flags != o->flags) {
+	if ((st->expect & SC_F_FLAGS) && w->flags != o->flags) {
 		sc_flags_str(w->flags, a, sizeof a);
 		sc_flags_str(o->flags, b, sizeof b);
 		snprintf(why, len, "line %d: flags: expected %s, observed %s",
 			 st->line, a, b);
 		return 1;
 	}
-	if ((st->expect & F_ITEMS) &&
+	if ((st->expect & SC_F_ITEMS) &&
 	    (w->nitems != o->nitems ||
 	     memcmp(w->items, o->items, (size_t)o->nitems * sizeof o->items[0]))) {
 		size_t n = 0;
@@ -382,36 +382,36 @@ static int compare(const struct sc_step *st, const struct sc_obs *o, char *why,
 			 st->line, w->nitems, o->nitems, o->nitems ? b : "-");
 		return 1;
 	}
-	if ((st->expect & F_FDS) &&
+	if ((st->expect & SC_F_FDS) &&
 	    (w->nfds != o->nfds ||
 	     memcmp(w->fds, o->fds, (size_t)o->nfds * sizeof o->fds[0]))) {
-		mismatch(st, F_FDS, w, o, why, len);
+		mismatch(st, SC_F_FDS, w, o, why, len);
 		return 1;
 	}
-	if ((st->expect & F_DROPPED) && memcmp(w->dropped, o->dropped, sizeof o->dropped)) {
-		mismatch(st, F_DROPPED, w, o, why, len);
+	if ((st->expect & SC_F_DROPPED) && memcmp(w->dropped, o->dropped, sizeof o->dropped)) {
+		mismatch(st, SC_F_DROPPED, w, o, why, len);
 		return 1;
 	}
-	if ((st->expect & F_GONE) && memcmp(w->gone, o->gone, sizeof o->gone)) {
-		mismatch(st, F_GONE, w, o, why, len);
+	if ((st->expect & SC_F_GONE) && memcmp(w->gone, o->gone, sizeof o->gone)) {
+		mismatch(st, SC_F_GONE, w, o, why, len);
 		return 1;
 	}
-	if ((st->expect & F_CLOEXEC) && w->cloexec != o->cloexec) {
+	if ((st->expect & SC_F_CLOEXEC) && w->cloexec != o->cloexec) {
 		snprintf(why, len, "line %d: cloexec: expected %d, observed %d",
 			 st->line, w->cloexec, o->cloexec);
 		return 1;
 	}
-	if ((st->expect & F_WARNINGS) && w->warnings != o->warnings) {
+	if ((st->expect & SC_F_WARNINGS) && w->warnings != o->warnings) {
 		snprintf(why, len, "line %d: warnings: expected %lu, observed %lu",
 			 st->line, w->warnings, o->warnings);
 		return 1;
 	}
-	if ((st->expect & F_CONTROLLEN) && w->controllen != o->controllen) {
+	if ((st->expect & SC_F_CONTROLLEN) && w->controllen != o->controllen) {
 		snprintf(why, len, "line %d: controllen: expected %ld, observed %ld",
 			 st->line, w->controllen, o->controllen);
 		return 1;
 	}
-	if ((st->expect & F_DATA) &&
+	if ((st->expect & SC_F_DATA) &&
 	    (w->datalen != o->datalen || memcmp(w->data, o->data, (size_t)o->datalen))) {
 		snprintf(why, len, "line %d: data: expected %d bytes, observed %d",
 			 st->line, w->datalen, o->datalen);
@@ -458,13 +458,13 @@ void sc_run(const struct scenario *sc, const struct sc_backend *be,
 		t.r[k] = t.w[k] = -1;
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_send *sd = &sc->steps[i].u.send;
-		if (sc->steps[i].op != OP_SEND)
+		if (sc->steps[i].op != SC_OP_SEND)
 			continue;
 		for (int k = 0; k < sd->nrefs; k++)
-			if (sd->refs[k].kind == REF_PIPE)
+			if (sd->refs[k].kind == SC_REF_PIPE)
 				t.last_send[sd->refs[k].pipe] = (short)i;
 		for (int k = 0; k < sd->nrawrefs; k++)
-			if (sd->rawrefs[k].kind == REF_PIPE)
+			if (sd->rawrefs[k].kind == SC_REF_PIPE)
 				t.last_send[sd->rawrefs[k].pipe] = (short)i;
 	}
 	baseline = count_fds();

@@ -71,7 +71,7 @@ static void recv_ancdata(const struct sc_backend *be, int sock,
 	(void)be;
 
 	held.n = 0;
-	if (rq->api == API_RECV_FDS) {
+	if (rq->api == SC_API_RECV_FDS) {
 		static int fds[4096];
 		size_t nfds = 0;
 		n = ancdata_recv_fds(sock, buf, rq->bufsize < 0 ? (size_t)-1 : (size_t)rq->bufsize,
@@ -80,7 +80,7 @@ static void recv_ancdata(const struct sc_backend *be, int sock,
 		if (n >= 0)
 			for (size_t i = 0; i < nfds; i++)
 				note_fd(rx, fds[i], 1);
-	} else if (rq->api == API_RECVMSG_INTO) {
+	} else if (rq->api == SC_API_RECVMSG_INTO) {
 		struct iovec iov = { buf, rq->bufsize > 0 ? (size_t)rq->bufsize : 0 };
 		n = rq->bufsize < 0 ? -ANCDATA_E_NEGBUF
 				    : ancdata_recvmsg_into(sock, &iov, 1, control,
@@ -94,7 +94,7 @@ static void recv_ancdata(const struct sc_backend *be, int sock,
 	rx->warnings = o.warnings;
 	if (n < 0)
 		return;
-	if (rq->api != API_RECV_FDS) {
+	if (rq->api != SC_API_RECV_FDS) {
 		rx->flags = res.msg_flags;
 		rx->controllen = (long)res.controllen;
 		take_items(rx, items, res.nitems);

@@ -29,9 +29,9 @@ static const char *const END[] = { "a", "b", "l" };
 
 static void put_ref(struct out *o, const struct sc_ref *r, int *made)
 {
-	if (r->kind == REF_BAD)
+	if (r->kind == SC_REF_BAD)
 		put(o, made ? "bad" : "?");
-	else if (r->kind == REF_SOCK)
+	else if (r->kind == SC_REF_SOCK)
 		put(o, "%s", END[r->end]);
 	else if (made && r->pipe == *made) {
 		put(o, "new");
@@ -84,7 +84,7 @@ static void put_send(struct out *o, const struct sc_send *sd, int *made)
 	}
 	for (int i = 0; i < sd->nitems; i++) {
 		const struct sc_item *it = &sd->items[i];
-		if (it->kind == IT_RIGHTS) {
+		if (it->kind == SC_IT_RIGHTS) {
 			put(o, " rights=");
 			if (it->nrefs == 0)
 				put(o, "0");
@@ -95,7 +95,7 @@ static void put_send(struct out *o, const struct sc_send *sd, int *made)
 					put(o, ",");
 				/* a run of new pipes prints as its count */
 				while (k + run < it->nrefs &&
-				       sd->refs[it->ref0 + k + run].kind == REF_PIPE &&
+				       sd->refs[it->ref0 + k + run].kind == SC_REF_PIPE &&
 				       sd->refs[it->ref0 + k + run].pipe == *made + run)
 					run++;
 				if (run > 1) {
@@ -106,7 +106,7 @@ static void put_send(struct out *o, const struct sc_send *sd, int *made)
 					put_ref(o, r, made);
 				}
 			}
-		} else if (it->kind == IT_CREDS) {
+		} else if (it->kind == SC_IT_CREDS) {
 			if (it->creds_own)
 				put(o, " creds=own");
 			else
@@ -154,7 +154,7 @@ static void put_recv(struct out *o, const struct sc_recv *rq)
 	static const char *const warn[] = { "record", "ignore", "error" };
 	char f[128];
 	put(o, "recv %s api=%s bufsize=%ld", END[rq->at], api[rq->api], rq->bufsize);
-	if (rq->api == API_RECV_FDS)
+	if (rq->api == SC_API_RECV_FDS)
 		put(o, " maxfds=%ld", rq->maxfds);
 	else
 		put(o, " ancbuf=%ld", rq->ancbuf);
@@ -203,13 +203,13 @@ static void put_expect_fields(struct out *o, const struct sc_step *st)
 	const struct sc_obs *w = &st->want;
 	static const char *const cx[] = { "none", "all", "some" };
 	char f[128];
-	if (st->expect & F_RET)
+	if (st->expect & SC_F_RET)
 		put(o, " ret=%s", sc_errname(w->ret));
-	if (st->expect & F_FLAGS) {
+	if (st->expect & SC_F_FLAGS) {
 		sc_flags_str(w->flags, f, sizeof f);
 		put(o, " flags=%s", f);
 	}
-	if (st->expect & F_ITEMS) {
+	if (st->expect & SC_F_ITEMS) {
 		put(o, " items=");
 		if (!w->nitems)
 			put(o, "-");
@@ -229,7 +229,7 @@ static void put_expect_fields(struct out *o, const struct sc_step *st)
 				put(o, "%d:%ld", w->items[i].type, w->items[i].len);
 		}
 	}
-	if (st->expect & F_FDS) {
+	if (st->expect & SC_F_FDS) {
 		put(o, " fds=");
 		if (!w->nfds)
 			put(o, "-");
@@ -238,21 +238,21 @@ static void put_expect_fields(struct out *o, const struct sc_step *st)
 			put_ref(o, &w->fds[i], NULL);
 		}
 	}
-	if (st->expect & F_DROPPED) {
+	if (st->expect & SC_F_DROPPED) {
 		put(o, " dropped=");
 		put_pipeset(o, w->dropped);
 	}
-	if (st->expect & F_GONE) {
+	if (st->expect & SC_F_GONE) {
 		put(o, " gone=");
 		put_pipeset(o, w->gone);
 	}
-	if (st->expect & F_CLOEXEC)
+	if (st->expect & SC_F_CLOEXEC)
 		put(o, " cloexec=%s", cx[w->cloexec]);
-	if (st->expect & F_WARNINGS)
+	if (st->expect & SC_F_WARNINGS)
 		put(o, " warnings=%lu", w->warnings);
-	if (st->expect & F_CONTROLLEN)
+	if (st->expect & SC_F_CONTROLLEN)
 		put(o, " controllen=%ld", w->controllen);
-	if (st->expect & F_DATA) {
+	if (st->expect & SC_F_DATA) {
 		put(o, " data=");
 		put_string(o, w->data, w->datalen);
 	}
@@ -279,13 +279,13 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
 		switch (st->op) {
-		case OP_SEND:
+		case SC_OP_SEND:
 			put_send(&o, &st->u.send, &made);
 			break;
-		case OP_RECV:
+		case SC_OP_RECV:
 			put_recv(&o, &st->u.recv);
 			break;
-		case OP_SETOPT: {
+		case SC_OP_SETOPT: {
 			const char *n = sc_name_of(sc_sockopts, st->u.opt.name);
 			put(&o, "setopt %s ", END[st->u.opt.end]);
 			if (n)
@@ -295,28 +295,28 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 			put(&o, " %d", st->u.opt.value);
 			break;
 		}
-		case OP_CLOSE:
+		case SC_OP_CLOSE:
 			put(&o, "close %s", END[st->u.sd.end]);
 			break;
-		case OP_SHUTDOWN:
+		case SC_OP_SHUTDOWN:
 			put(&o, "shutdown %s %s", END[st->u.sd.end], how[st->u.sd.how]);
 			break;
-		case OP_CONNECT:
+		case SC_OP_CONNECT:
 			put(&o, "connect");
 			break;
-		case OP_ACCEPT:
+		case SC_OP_ACCEPT:
 			put(&o, "accept");
 			break;
-		case OP_GC:
-		case OP_CHECK:
-			put(&o, st->op == OP_GC ? "gc" : "check");
+		case SC_OP_GC:
+		case SC_OP_CHECK:
+			put(&o, st->op == SC_OP_GC ? "gc" : "check");
 			for (int k = 0; k < st->u.wait.npipes; k++)
 				put(&o, " p%d", st->u.wait.pipes[k]);
 			break;
-		case OP_RLIMIT:
+		case SC_OP_RLIMIT:
 			put(&o, "rlimit free=%ld", st->u.rlimit.free);
 			break;
-		case OP_AS_NOBODY:
+		case SC_OP_AS_NOBODY:
 			put(&o, "as nobody");
 			break;
 		}

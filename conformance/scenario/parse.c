@@ -36,7 +36,7 @@ static int rights(struct ps *p, struct sc_send *sd, char *v)
 	if (sd->nitems == SC_MAX_ITEMS)
 		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
-	it->kind = IT_RIGHTS;
+	it->kind = SC_IT_RIGHTS;
 	it->ref0 = sd->nrefs;
 	while (lex_list_next(&v, tok, sizeof tok)) {
 		long count = 1;
@@ -67,7 +67,7 @@ static int item_bytes(struct ps *p, struct sc_send *sd, char *v)
 	if (sd->nitems == SC_MAX_ITEMS)
 		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
-	it->kind = IT_BYTES;
+	it->kind = SC_IT_BYTES;
 	if (sc_lookup(sc_levels, v, &level) < 0 ||
 	    sc_lookup(sc_types, c1 + 1, &type) < 0)
 		return lex_fail(p, "unknown level or type '%s:%s'", v, c1 + 1);
@@ -84,7 +84,7 @@ static int creds(struct ps *p, struct sc_send *sd, char *v)
 	if (sd->nitems == SC_MAX_ITEMS)
 		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
-	it->kind = IT_CREDS;
+	it->kind = SC_IT_CREDS;
 	if (!strcmp(v, "own")) {
 		it->creds_own = 1;
 		return 0;
@@ -233,11 +233,11 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 		char *w = ws->w[i];
 		if ((v = lex_value_of(w, "api"))) {
 			if (!strcmp(v, "recvmsg"))
-				rq->api = API_RECVMSG;
+				rq->api = SC_API_RECVMSG;
 			else if (!strcmp(v, "recvmsg_into"))
-				rq->api = API_RECVMSG_INTO;
+				rq->api = SC_API_RECVMSG_INTO;
 			else if (!strcmp(v, "recv_fds"))
-				rq->api = API_RECV_FDS;
+				rq->api = SC_API_RECV_FDS;
 			else
 				return lex_fail(p, "unknown api '%s'", v);
 		} else if ((v = lex_value_of(w, "bufsize"))) {
@@ -258,11 +258,11 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 				return lex_fail(p, "bad flags '%s'", v);
 		} else if ((v = lex_value_of(w, "warn"))) {
 			if (!strcmp(v, "record"))
-				rq->warn = W_RECORD;
+				rq->warn = SC_W_RECORD;
 			else if (!strcmp(v, "ignore"))
-				rq->warn = W_IGNORE;
+				rq->warn = SC_W_IGNORE;
 			else if (!strcmp(v, "error"))
-				rq->warn = W_ERROR;
+				rq->warn = SC_W_ERROR;
 			else
 				return lex_fail(p, "warn is record, ignore or error");
 		} else if ((v = lex_value_of(w, "maxitems"))) {
@@ -275,9 +275,9 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 			return lex_fail(p, "recv does not take '%s'", w);
 		}
 	}
-	if (rq->api != API_RECV_FDS && rq->maxfds)
+	if (rq->api != SC_API_RECV_FDS && rq->maxfds)
 		return lex_fail(p, "maxfds goes with api=recv_fds");
-	if (rq->api == API_RECV_FDS && rq->ancbuf)
+	if (rq->api == SC_API_RECV_FDS && rq->ancbuf)
 		return lex_fail(p, "api=recv_fds sizes its buffer from maxfds");
 	return 0;
 }
@@ -290,7 +290,7 @@ static int pipes(struct ps *p, struct words *ws, int from, struct sc_step *st)
 			return lex_fail(p, "at most 8 pipes");
 		if (lex_ref(p, ws->w[i], &r, 0) < 0)
 			return -1;
-		if (r.kind != REF_PIPE || r.pipe >= p->sc->npipes)
+		if (r.kind != SC_REF_PIPE || r.pipe >= p->sc->npipes)
 			return lex_fail(p, "'%s' is not a pipe made so far", ws->w[i]);
 		st->u.wait.pipes[st->u.wait.npipes++] = r.pipe;
 	}
@@ -307,7 +307,7 @@ static int pipeset(struct ps *p, char *v, unsigned char *set)
 		struct sc_ref r;
 		if (lex_ref(p, tok, &r, 0) < 0)
 			return -1;
-		if (r.kind != REF_PIPE)
+		if (r.kind != SC_REF_PIPE)
 			return lex_fail(p, "'%s' is not a pipe", tok);
 		set[r.pipe / 8] |= (unsigned char)(1 << (r.pipe % 8));
 	}
@@ -358,20 +358,20 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 	for (int i = 1; i < ws->n; i++) {
 		char *w = ws->w[i];
 		if ((v = lex_value_of(w, "ret"))) {
-			st->expect |= F_RET;
+			st->expect |= SC_F_RET;
 			if (sc_errparse(v, &o->ret) < 0)
 				return lex_fail(p, "bad ret '%s'", v);
 		} else if ((v = lex_value_of(w, "flags"))) {
-			st->expect |= F_FLAGS;
+			st->expect |= SC_F_FLAGS;
 			if (sc_flags_parse(v, &o->flags) < 0)
 				return lex_fail(p, "bad flags '%s'", v);
 		} else if ((v = lex_value_of(w, "items"))) {
-			st->expect |= F_ITEMS;
+			st->expect |= SC_F_ITEMS;
 			if (items(p, v, o) < 0)
 				return -1;
 		} else if ((v = lex_value_of(w, "fds"))) {
 			char tok[16];
-			st->expect |= F_FDS;
+			st->expect |= SC_F_FDS;
 			if (strcmp(v, "-"))
 				while (lex_list_next(&v, tok, sizeof tok)) {
 					if (o->nfds == SC_MAX_REFS)
@@ -380,15 +380,15 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 						return -1;
 				}
 		} else if ((v = lex_value_of(w, "dropped"))) {
-			st->expect |= F_DROPPED;
+			st->expect |= SC_F_DROPPED;
 			if (pipeset(p, v, o->dropped) < 0)
 				return -1;
 		} else if ((v = lex_value_of(w, "gone"))) {
-			st->expect |= F_GONE;
+			st->expect |= SC_F_GONE;
 			if (pipeset(p, v, o->gone) < 0)
 				return -1;
 		} else if ((v = lex_value_of(w, "cloexec"))) {
-			st->expect |= F_CLOEXEC;
+			st->expect |= SC_F_CLOEXEC;
 			if (!strcmp(v, "none"))
 				o->cloexec = 0;
 			else if (!strcmp(v, "all"))
@@ -399,16 +399,16 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 				return lex_fail(p, "cloexec is none, all or some");
 		} else if ((v = lex_value_of(w, "warnings"))) {
 			long n;
-			st->expect |= F_WARNINGS;
+			st->expect |= SC_F_WARNINGS;
 			if (lex_number(p, v, 0, 1, &n) < 0)
 				return -1;
 			o->warnings = (unsigned long)n;
 		} else if ((v = lex_value_of(w, "controllen"))) {
-			st->expect |= F_CONTROLLEN;
+			st->expect |= SC_F_CONTROLLEN;
 			if (lex_number(p, v, 0, 1L << 31, &o->controllen) < 0)
 				return -1;
 		} else if ((v = lex_value_of(w, "data"))) {
-			st->expect |= F_DATA;
+			st->expect |= SC_F_DATA;
 			if ((o->datalen = lex_string(p, v, o->data, SC_MAX_DATA)) < 0)
 				return -1;
 		} else {
@@ -510,16 +510,16 @@ static int step(struct ps *p, struct words *ws)
 	memset(st, 0, sizeof *st);
 	st->line = p->line;
 	if (!strcmp(k, "send")) {
-		st->op = OP_SEND;
+		st->op = SC_OP_SEND;
 		return step_send(p, ws, st);
 	}
 	if (!strcmp(k, "recv")) {
-		st->op = OP_RECV;
+		st->op = SC_OP_RECV;
 		return step_recv(p, ws, st);
 	}
 	if (!strcmp(k, "setopt")) {
 		long name;
-		st->op = OP_SETOPT;
+		st->op = SC_OP_SETOPT;
 		if (ws->n != 4 || lex_end_of(p, ws->w[1], &st->u.opt.end) < 0)
 			return ws->n != 4 ? lex_fail(p, "setopt wants SOCKET OPTION VALUE") : -1;
 		if (sc_lookup(sc_sockopts, ws->w[2], &name) < 0)
@@ -533,7 +533,7 @@ static int step(struct ps *p, struct words *ws)
 	}
 	if (!strcmp(k, "close") || !strcmp(k, "shutdown")) {
 		int sd = k[0] == 's';
-		st->op = sd ? OP_SHUTDOWN : OP_CLOSE;
+		st->op = sd ? SC_OP_SHUTDOWN : SC_OP_CLOSE;
 		if (ws->n != 2 + sd || lex_end_of(p, ws->w[1], &st->u.sd.end) < 0)
 			return ws->n != 2 + sd ? lex_fail(p, "%s wants a socket%s", k,
 						      sd ? " and rd, wr or rdwr" : "")
@@ -550,30 +550,30 @@ static int step(struct ps *p, struct words *ws)
 		return 0;
 	}
 	if (!strcmp(k, "connect") || !strcmp(k, "accept")) {
-		st->op = k[0] == 'c' ? OP_CONNECT : OP_ACCEPT;
+		st->op = k[0] == 'c' ? SC_OP_CONNECT : SC_OP_ACCEPT;
 		if (ws->n != 1)
 			return lex_fail(p, "%s takes nothing", k);
 		if (sc->mode != SC_LISTEN)
 			return lex_fail(p, "%s needs 'socket TYPE listen'", k);
-		if (st->op == OP_ACCEPT && sc->type == SC_DGRAM)
+		if (st->op == SC_OP_ACCEPT && sc->type == SC_DGRAM)
 			return lex_fail(p, "a dgram listener accepts nothing");
 		return 0;
 	}
 	if (!strcmp(k, "gc") || !strcmp(k, "check")) {
-		st->op = k[0] == 'g' ? OP_GC : OP_CHECK;
+		st->op = k[0] == 'g' ? SC_OP_GC : SC_OP_CHECK;
 		if (ws->n < 2)
 			return lex_fail(p, "%s wants pipes", k);
 		return pipes(p, ws, 1, st);
 	}
 	if (!strcmp(k, "rlimit")) {
 		char *v = ws->n == 2 ? lex_value_of(ws->w[1], "free") : NULL;
-		st->op = OP_RLIMIT;
+		st->op = SC_OP_RLIMIT;
 		if (!v)
 			return lex_fail(p, "rlimit wants free=N");
 		return lex_number(p, v, 0, 64, &st->u.rlimit.free);
 	}
 	if (!strcmp(k, "as")) {
-		st->op = OP_AS_NOBODY;
+		st->op = SC_OP_AS_NOBODY;
 		if (ws->n != 2 || strcmp(ws->w[1], "nobody"))
 			return lex_fail(p, "as wants nobody");
 		return 0;

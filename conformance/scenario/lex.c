@@ -202,7 +202,7 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 	if (making && !strcmp(w, "new")) {
 		if (p->sc->npipes >= SC_MAX_PIPES)
 			return lex_fail(p, "more than %d pipes", SC_MAX_PIPES);
-		r->kind = REF_PIPE;
+		r->kind = SC_REF_PIPE;
 		r->pipe = (short)p->sc->npipes++;
 		return 0;
 	}
@@ -213,18 +213,18 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 			return lex_fail(p, "bad pipe '%s'", w);
 		if (making && k >= p->sc->npipes)
 			return lex_fail(p, "pipe %s is not made yet (use new)", w);
-		r->kind = REF_PIPE;
+		r->kind = SC_REF_PIPE;
 		r->pipe = (short)k;
 		return 0;
 	}
 	if (!strcmp(w, "bad") || (!making && !strcmp(w, "?"))) {
-		r->kind = REF_BAD;
+		r->kind = SC_REF_BAD;
 		return 0;
 	}
 	enum sc_end e;
 	if (lex_end_of(p, w, &e) < 0)
 		return -1;
-	r->kind = REF_SOCK;
+	r->kind = SC_REF_SOCK;
 	r->end = (unsigned char)e;
 	return 0;
 }

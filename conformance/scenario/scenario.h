@@ -27,28 +27,28 @@ enum sc_mode { SC_PAIR, SC_LISTEN };
 enum sc_end { SC_A, SC_B, SC_L };
 
 enum sc_op {
-	OP_SEND, OP_RECV, OP_SETOPT, OP_CLOSE, OP_SHUTDOWN, OP_CONNECT,
-	OP_ACCEPT, OP_GC, OP_CHECK, OP_RLIMIT, OP_AS_NOBODY,
+	SC_OP_SEND, SC_OP_RECV, SC_OP_SETOPT, SC_OP_CLOSE, SC_OP_SHUTDOWN, SC_OP_CONNECT,
+	SC_OP_ACCEPT, SC_OP_GC, SC_OP_CHECK, SC_OP_RLIMIT, SC_OP_AS_NOBODY,
 };
 
-enum sc_api { API_RECVMSG, API_RECVMSG_INTO, API_RECV_FDS };
+enum sc_api { SC_API_RECVMSG, SC_API_RECVMSG_INTO, SC_API_RECV_FDS };
 
 /* What one fd slot of an SCM_RIGHTS item holds. */
-enum sc_refkind { REF_PIPE, REF_SOCK, REF_BAD };
+enum sc_refkind { SC_REF_PIPE, SC_REF_SOCK, SC_REF_BAD };
 struct sc_ref {
 	unsigned char kind;   /* enum sc_refkind */
-	unsigned char end;    /* REF_SOCK: enum sc_end */
-	short pipe;           /* REF_PIPE: pipe index */
+	unsigned char end;    /* SC_REF_SOCK: enum sc_end */
+	short pipe;           /* SC_REF_PIPE: pipe index */
 };
 
-enum sc_itemkind { IT_RIGHTS, IT_CREDS, IT_BYTES };
+enum sc_itemkind { SC_IT_RIGHTS, SC_IT_CREDS, SC_IT_BYTES };
 struct sc_item {
 	enum sc_itemkind kind;
-	int level, type;                 /* IT_BYTES */
-	int nrefs, ref0;                 /* IT_RIGHTS: refs[ref0 .. +nrefs) */
-	int creds_own;                   /* IT_CREDS: this process's ids */
-	long pid, uid, gid;              /* IT_CREDS when !creds_own */
-	int nbytes;                      /* IT_BYTES payload */
+	int level, type;                 /* SC_IT_BYTES */
+	int nrefs, ref0;                 /* SC_IT_RIGHTS: refs[ref0 .. +nrefs) */
+	int creds_own;                   /* SC_IT_CREDS: this process's ids */
+	long pid, uid, gid;              /* SC_IT_CREDS when !creds_own */
+	int nbytes;                      /* SC_IT_BYTES payload */
 	unsigned char bytes[32];
 };
 
@@ -71,7 +71,7 @@ struct sc_send {
 	long ctlpad;                     /* > 0: one ignored item of this size */
 };
 
-enum sc_warn { W_RECORD, W_IGNORE, W_ERROR };
+enum sc_warn { SC_W_RECORD, SC_W_IGNORE, SC_W_ERROR };
 struct sc_recv {
 	enum sc_end at;
 	enum sc_api api;
@@ -84,9 +84,9 @@ struct sc_recv {
 
 /* Which fields an expectation names; the rest are not compared. */
 enum sc_field {
-	F_RET = 1 << 0, F_FLAGS = 1 << 1, F_ITEMS = 1 << 2, F_FDS = 1 << 3,
-	F_DROPPED = 1 << 4, F_CLOEXEC = 1 << 5, F_WARNINGS = 1 << 6,
-	F_CONTROLLEN = 1 << 7, F_DATA = 1 << 8, F_GONE = 1 << 9,
+	SC_F_RET = 1 << 0, SC_F_FLAGS = 1 << 1, SC_F_ITEMS = 1 << 2, SC_F_FDS = 1 << 3,
+	SC_F_DROPPED = 1 << 4, SC_F_CLOEXEC = 1 << 5, SC_F_WARNINGS = 1 << 6,
+	SC_F_CONTROLLEN = 1 << 7, SC_F_DATA = 1 << 8, SC_F_GONE = 1 << 9,
 };
 
 struct sc_ritem {

@@ -15,14 +15,14 @@ const char *const sc_status_names[] = { "pass", "fail", "skip", "error" };
 /* The fields worth showing for an op. */
 static unsigned shown(const struct sc_step *st, const struct sc_obs *o)
 {
-	unsigned f = F_RET | F_DROPPED;
-	if (st->op == OP_RECV && o->ret >= 0)
-		f |= F_FLAGS | F_ITEMS | F_FDS | F_WARNINGS | F_DATA |
-		     (o->nfds ? F_CLOEXEC : 0) | (o->controllen >= 0 ? F_CONTROLLEN : 0);
-	if (st->op == OP_RECV && o->ret < 0)
-		f |= F_WARNINGS;
-	if (st->op == OP_GC || st->op == OP_CHECK)
-		f |= F_GONE;
+	unsigned f = SC_F_RET | SC_F_DROPPED;
+	if (st->op == SC_OP_RECV && o->ret >= 0)
+		f |= SC_F_FLAGS | SC_F_ITEMS | SC_F_FDS | SC_F_WARNINGS | SC_F_DATA |
+		     (o->nfds ? SC_F_CLOEXEC : 0) | (o->controllen >= 0 ? SC_F_CONTROLLEN : 0);
+	if (st->op == SC_OP_RECV && o->ret < 0)
+		f |= SC_F_WARNINGS;
+	if (st->op == SC_OP_GC || st->op == SC_OP_CHECK)
+		f |= SC_F_GONE;
 	return f;
 }
 
@@ -51,14 +51,14 @@ json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o)
 		json_object_set_new(j, "ret", json_string(sc_errname(o->ret)));
 	else
 		json_object_set_new(j, "ret", json_integer(o->ret));
-	if (f & F_FLAGS) {
+	if (f & SC_F_FLAGS) {
 		char b[128];
 		sc_flags_str(o->flags, b, sizeof b);
 		json_object_set_new(j, "msg_flags", json_string(b));
 	}
-	if (f & F_CONTROLLEN)
+	if (f & SC_F_CONTROLLEN)
 		json_object_set_new(j, "controllen", json_integer(o->controllen));
-	if (f & F_ITEMS) {
+	if (f & SC_F_ITEMS) {
 		json_t *a = json_array();
 		for (int i = 0; i < o->nitems; i++) {
 			const char *l = sc_name_of(sc_levels, o->items[i].level);
@@ -71,31 +71,31 @@ json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o)
 		}
 		json_object_set_new(j, "items", a);
 	}
-	if (f & F_FDS) {
+	if (f & SC_F_FDS) {
 		json_t *a = json_array();
 		for (int i = 0; i < o->nfds; i++) {
 			char n[16];
 			const struct sc_ref *r = &o->fds[i];
-			if (r->kind == REF_PIPE)
+			if (r->kind == SC_REF_PIPE)
 				snprintf(n, sizeof n, "p%d", r->pipe);
 			else
-				snprintf(n, sizeof n, "%s", r->kind == REF_SOCK
+				snprintf(n, sizeof n, "%s", r->kind == SC_REF_SOCK
 						   ? (const char *[]){ "a", "b", "l" }[r->end]
 						   : "?");
 			json_array_append_new(a, json_string(n));
 		}
 		json_object_set_new(j, "fds", a);
 	}
-	if (f & F_CLOEXEC)
+	if (f & SC_F_CLOEXEC)
 		json_object_set_new(j, "cloexec", json_string(
 			(const char *[]){ "none", "all", "some" }[o->cloexec]));
-	if (f & F_WARNINGS)
+	if (f & SC_F_WARNINGS)
 		json_object_set_new(j, "warnings", json_integer((json_int_t)o->warnings));
-	if (f & F_DROPPED)
+	if (f & SC_F_DROPPED)
 		json_object_set_new(j, "dropped", pipes_json(o->dropped));
-	if (f & F_GONE)
+	if (f & SC_F_GONE)
 		json_object_set_new(j, "gone", pipes_json(o->gone));
-	if ((f & F_DATA) && o->datalen) {
+	if ((f & SC_F_DATA) && o->datalen) {
 		char hex[2 * SC_MAX_DATA + 1];
 		for (int i = 0; i < o->datalen; i++)
 			snprintf(hex + 2 * i, 3, "%02x", o->data[i]);
@@ -103,10 +103,10 @@ json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o)
 	}
 	memset(&tmp, 0, sizeof tmp);
 	tmp.op = st->op;
-	tmp.expect = f & ~(o->datalen ? 0u : (unsigned)F_DATA);
+	tmp.expect = f & ~(o->datalen ? 0u : (unsigned)SC_F_DATA);
 	tmp.want = *o;
 	if (tmp.want.cloexec < 0)
-		tmp.expect &= ~(unsigned)F_CLOEXEC;
+		tmp.expect &= ~(unsigned)SC_F_CLOEXEC;
 	sc_print_fields(&tmp, text, sizeof text);
 	json_object_set_new(j, "text", json_string(text[0] == ' ' ? text + 1 : text));
 	return j;

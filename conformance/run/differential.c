@@ -17,13 +17,13 @@ static int expressible(const struct scenario *sc)
 	int recvs = 0;
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
-		if (st->op == OP_RLIMIT || st->op == OP_AS_NOBODY)
+		if (st->op == SC_OP_RLIMIT || st->op == SC_OP_AS_NOBODY)
 			return 0;
-		if (st->op != OP_RECV)
+		if (st->op != SC_OP_RECV)
 			continue;
 		recvs++;
 		if (st->u.recv.strict || st->u.recv.maxitems ||
-		    (st->u.recv.api == API_RECV_FDS && st->u.recv.flags))
+		    (st->u.recv.api == SC_API_RECV_FDS && st->u.recv.flags))
 			return 0;
 	}
 	return recvs > 0;
@@ -76,7 +76,7 @@ int cli_differential(int argc, char **argv)
 		}
 	}
 	if (!driver) {
-		fprintf(stderr, "ancdata: differential wants --driver PATH (conformance/cpython_driver.py)\n");
+		fprintf(stderr, "ancdata: differential wants --driver PATH (conformance/run/cpython_driver.py)\n");
 		return 2;
 	}
 	FILE *f = fopen(driver, "r");
@@ -98,7 +98,7 @@ int cli_differential(int argc, char **argv)
 		sc_run_isolated(&sc, py, &rb);
 		scenarios++;
 		for (int s = 0; s < sc.nsteps; s++)
-			recvs += sc.steps[s].op == OP_RECV;
+			recvs += sc.steps[s].op == SC_OP_RECV;
 		diffs += differ(&sc, &ra, &rb);
 	}
 	printf("differential: %d scenarios, %d receives compared, %d differences\n",

@@ -1,5 +1,5 @@
 /* backend.h - who performs a scenario's receives: libancdata, or CPython's
- * socket module driven by conformance/cpython_driver.py. */
+ * socket module driven by conformance/run/cpython_driver.py. */
 #ifndef ANCDATA_BACKEND_H
 #define ANCDATA_BACKEND_H
 

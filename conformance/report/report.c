@@ -24,6 +24,7 @@
 #include <sys/stat.h>
 
 #include "cli.h"
+#include "files.h"
 #include "profile_read.h"
 
 #define MAXK 16
@@ -98,7 +99,7 @@ static int read_profile(const char *arg, struct kern *k, char *err, size_t len)
 {
 	const char *eq = strchr(arg, '='), *path = eq ? eq + 1 : arg;
 	char e[400];
-	char *text = cli_read_file(path, 1 << 26, e, sizeof e);
+	char *text = io_read_file(path, 1 << 26, e, sizeof e);
 	if (!text) {
 		snprintf(err, len, "%s", e);
 		return -1;
@@ -420,7 +421,7 @@ static int put_file(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (cli_write_atomic(path, text) < 0) {
+	if (io_write_atomic(path, text) < 0) {
 		fprintf(stderr, "ancdata: report: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
@@ -506,7 +507,7 @@ int cli_report(int argc, char **argv)
 	if (update) {
 		json_t *b = baseline_of(k, nk);
 		char *text = json_dumps(b, JSON_INDENT(1) | JSON_SORT_KEYS);
-		int bad = !text || cli_write_atomic(update, text) < 0;
+		int bad = !text || io_write_atomic(update, text) < 0;
 		free(text);
 		json_decref(b);
 		if (bad) {

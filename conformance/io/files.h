@@ -1,0 +1,10 @@
+/* files.h - whole-file input and atomic output, for every tool of the tree. */
+#ifndef ANCDATA_FILES_H
+#define ANCDATA_FILES_H
+#include <stddef.h>
+/* Write text to path atomically; 0, or -1 with errno set. */
+int io_write_atomic(const char *path, const char *text);
+/* A whole file (or stdin for "-"), NUL-terminated, at most max bytes;
+ * NULL with one line in err. */
+char *io_read_file(const char *path, size_t max, char *err, size_t errlen);
+#endif
