@@ -45,7 +45,7 @@ static int emit(json_t *j, const char *output)
 		}
 		memcpy(with_nl, text, len);
 		strcpy(with_nl + len, "\n");
-		if (io_write_atomic(output, with_nl) < 0) {
+		if (io_write_atomic(output, with_nl, len + 1) < 0) {
 			fprintf(stderr, "ancdata: cannot write %s: %s\n", output,
 				strerror(errno));
 			rc = 2;

@@ -10,7 +10,6 @@
 static const char *const OPS[] = { "send", "recv", "setopt", "close",
 				   "shutdown", "connect", "accept", "gc",
 				   "check", "rlimit", "as" };
-const char *const sc_status_names[] = { "pass", "fail", "skip", "error" };
 
 /* The fields worth showing for an op. */
 static unsigned shown(const struct sc_step *st, const struct sc_obs *o)

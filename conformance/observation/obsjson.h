@@ -6,7 +6,6 @@
 #include "names.h"
 #include "scenario.h"
 
-extern const char *const sc_status_names[];
 json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o);
 json_t *sc_result_json(const struct scenario *sc, const struct sc_result *res);
 #endif

@@ -421,7 +421,7 @@ static int put_file(const char *dir, const char *name, const char *text)
 {
 	char path[4096];
 	snprintf(path, sizeof path, "%s/%s", dir, name);
-	if (io_write_atomic(path, text) < 0) {
+	if (io_write_atomic(path, text, strlen(text)) < 0) {
 		fprintf(stderr, "ancdata: report: cannot write %s: %s\n", path, strerror(errno));
 		return -1;
 	}
@@ -507,7 +507,7 @@ int cli_report(int argc, char **argv)
 	if (update) {
 		json_t *b = baseline_of(k, nk);
 		char *text = json_dumps(b, JSON_INDENT(1) | JSON_SORT_KEYS);
-		int bad = !text || io_write_atomic(update, text) < 0;
+		int bad = !text || io_write_atomic(update, text, strlen(text)) < 0;
 		free(text);
 		json_decref(b);
 		if (bad) {

@@ -54,6 +54,27 @@ const struct sc_name sc_msgflags[] = {
 	{ "CMSG_CLOEXEC", MSG_CMSG_CLOEXEC }, { NULL, 0 },
 };
 
+const char *const sc_socktype_names[] = { "stream", "dgram", "seqpacket", NULL };
+const char *const sc_end_names[] = { "a", "b", "l", NULL };
+const char *const sc_op_names[] = { "send", "recv", "setopt", "close", "shutdown",
+				    "connect", "accept", "gc", "check", "rlimit",
+				    "as", NULL };
+const char *const sc_api_names[] = { "recvmsg", "recvmsg_into", "recv_fds", NULL };
+const char *const sc_warn_names[] = { "record", "ignore", "error", NULL };
+const char *const sc_shut_names[] = { "rd", "wr", "rdwr", NULL };
+const char *const sc_cloexec_names[] = { "none", "all", "some", NULL };
+const char *const sc_status_names[] = { "pass", "fail", "skip", "error", NULL };
+const char *const sc_area_names[] = { "truncation", "flags", "cleanup", "send",
+				      "features", "repro", NULL };
+
+int sc_index_of(const char *const *table, const char *name)
+{
+	for (int i = 0; table[i]; i++)
+		if (!strcmp(table[i], name))
+			return i;
+	return -1;
+}
+
 static const struct sc_name ancdata_codes[] = {
 	{ "E_NEGBUF", ANCDATA_E_NEGBUF }, { "E_ANCBUF", ANCDATA_E_ANCBUF },
 	{ "E_NULL", ANCDATA_E_NULL }, { "E_BADARG", ANCDATA_E_BADARG },

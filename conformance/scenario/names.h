@@ -12,6 +12,21 @@ struct sc_name {
 extern const struct sc_name sc_levels[], sc_types[], sc_sockopts[],
 	sc_msgflags[];
 
+/* One name table per concept of the model, indexed by its enum (scenario.h)
+ * and ended by NULL: the parser, printer, JSON, reports and fuzzers all use
+ * these, never a list of their own. */
+extern const char *const sc_socktype_names[];  /* enum sc_socktype */
+extern const char *const sc_end_names[];       /* enum sc_end: a b l */
+extern const char *const sc_op_names[];        /* enum sc_op */
+extern const char *const sc_api_names[];       /* enum sc_api */
+extern const char *const sc_warn_names[];      /* enum sc_warn */
+extern const char *const sc_shut_names[];      /* SHUT_RD/WR/RDWR */
+extern const char *const sc_cloexec_names[];   /* sc_obs.cloexec 0 1 2 */
+extern const char *const sc_status_names[];    /* enum sc_status */
+extern const char *const sc_area_names[];      /* case areas, report order */
+/* index of name in a NULL-ended table, or -1 */
+int sc_index_of(const char *const *table, const char *name);
+
 /* value of name in table (or a decimal/hex number): 0 or -1 */
 int sc_lookup(const struct sc_name *t, const char *name, long *value);
 /* name of value, or NULL */

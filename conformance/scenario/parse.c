@@ -418,14 +418,6 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 	return 0;
 }
 
-static const char *const areas[] = { "truncation", "flags", "cleanup",
-				     "send", "features", "repro", NULL };
-
-const char *sc_area_names(void)
-{
-	return "truncation, flags, cleanup, send, features, repro";
-}
-
 static int copy_word(struct ps *p, char *dst, size_t max, const char *src,
 		     const char *what)
 {
@@ -457,11 +449,10 @@ static int header(struct ps *p, struct words *ws, char *rest)
 		return copy_word(p, sc->id, sizeof sc->id, ws->w[1], "id");
 	}
 	if (!strcmp(k, "area")) {
-		for (int i = 0; areas[i]; i++)
-			if (!strcmp(areas[i], ws->w[1]))
-				return copy_word(p, sc->area, sizeof sc->area,
-						 ws->w[1], "area");
-		return lex_fail(p, "area is one of %s", sc_area_names());
+		if (sc_index_of(sc_area_names, ws->w[1]) >= 0)
+			return copy_word(p, sc->area, sizeof sc->area, ws->w[1],
+					 "area");
+		return lex_fail(p, "area is one of truncation, flags, cleanup, send, features, repro");
 	}
 	if (!strcmp(k, "tag")) {
 		if (sc->ntags == SC_MAX_TAGS)

@@ -176,7 +176,6 @@ void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
 		     struct sc_result *res);
 
 /* Names used by the format and the JSON. */
-const char *sc_area_names(void);
 const char *sc_errname(long neg);          /* "EINVAL", "E_CTRUNC", "0" */
 int sc_feature(const char *name);          /* 1 present, 0 missing, -1 unknown */
 

@@ -1,0 +1,12 @@
+/* json_text.h - untrusted bytes as a JSON string, never dropped. */
+#ifndef ANCDATA_JSON_TEXT_H
+#define ANCDATA_JSON_TEXT_H
+#include <jansson.h>
+#include <stddef.h>
+/* A JSON string of s (NULL gives JSON null).  Valid UTF-8 is kept as it is;
+ * each byte that is not part of valid UTF-8 becomes the four characters
+ * \xNN, so the value is never lost and always encodes.  NULL only when
+ * out of memory. */
+json_t *io_json_text(const char *s);
+json_t *io_json_textn(const char *s, size_t len);
+#endif
