@@ -311,10 +311,14 @@ static int cmd_init(int argc, char **argv)
 	if (getpid() != 1)
 		return bad("init: only process 1 of a guest kernel runs it, and this is "
 			   "process %d (this kernel's profile: ancdata profile)", (int)getpid());
+	/* only what is missing: a process 1 that shares its mounts (unshare
+	 * -pf without -m) must not cover the host's /proc and /dev */
 	mkdir("/proc", 0755);
 	mkdir("/dev", 0755);
-	mount("proc", "/proc", "proc", 0, NULL);
-	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	if (access("/proc/self", F_OK) < 0)
+		mount("proc", "/proc", "proc", 0, NULL);
+	if (access("/dev/null", F_OK) < 0)
+		mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	json_t *p = sc_profile(NULL, &failed);
 	char *text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	printf("\n==ANCDATA-PROFILE-BEGIN==\n%s\n==ANCDATA-PROFILE-END==\n",

@@ -110,6 +110,19 @@ if unshare -pf --mount-proc true 2>/dev/null; then
 	check 0 "list as process 1 of a PID namespace" unshare -pf --mount-proc "$bin" list
 	[ "$(wc -l <"$tmp/out")" -ge 150 ] || { echo "FAIL: list as process 1 does not list the cases"; fail=1; }
 	check 2 "init as process 1 of a PID namespace, with an argument" unshare -pf --mount-proc "$bin" init x
+	# init as process 1 of a PID namespace that shares its mounts (in a
+	# private mount namespace of the test's own): the profile between its
+	# markers, and neither /proc nor /dev covered by a new mount
+	# shellcheck disable=SC2016  # the inner shell expands it
+	unshare -m --propagation private sh -c '
+		before=$(wc -l </proc/self/mountinfo)
+		unshare -pf "$0" init >"$1/out" 2>&1
+		echo "exit $?" >>"$1/out"
+		after=$(wc -l </proc/self/mountinfo)
+		echo "mounts $before $after" >>"$1/out"' "$bin" "$tmp"
+	expect '^==ANCDATA-PROFILE-END==$' "$tmp/out" "init as process 1 of a PID namespace printed no profile"
+	grep -Eq '^mounts ([0-9]+) \1$' "$tmp/out" ||
+		{ echo "FAIL: init as process 1 of a PID namespace mounted over /proc or /dev: $(tail -n 1 "$tmp/out")"; fail=1; }
 else
 	echo "skip: unshare -pf is not permitted here"
 fi
