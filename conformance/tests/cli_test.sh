@@ -94,7 +94,8 @@ expect 'options:' "$tmp/out" "the help does not list the options"
 # an output that cannot be written: one line, exit 2 (not 0)
 if [ -w /dev/full ]; then
 	for args in "list" "show cpython_fd_pass_simple" "--help" "help show" \
-		"profile --filter cpython_fd_pass_simple" "probe $cases/cpython_fd_pass_simple.case"; do
+		"profile --filter cpython_fd_pass_simple" "probe $cases/cpython_fd_pass_simple.case" \
+		"differential --driver $cases/../run/cpython_driver.py --filter cpython_fd_pass_simple"; do
 		# shellcheck disable=SC2086
 		check 2 "ancdata $args > /dev/full" sh -c "exec \"\$@\" >/dev/full" - "$bin" $args
 		expect 'cannot write standard output: No space left on device' "$tmp/err" \
