@@ -2,12 +2,17 @@
  *   ancdata profile [--filter TEXT] [--output FILE]
  *   ancdata probe FILE|-
  *   ancdata list
- *   ancdata show ID
+ *   ancdata show [AREA/]ID
  *   ancdata differential --driver PATH [--filter TEXT]
  *   ancdata report|diff [--out DIR] [--baseline F] [--update-baseline F] [NAME=]PROFILE...
- * Bad input gets one line on stderr and exit status 2. */
+ *   ancdata init        the guest mode, also chosen by the binary's name
+ *                       being init (a guest kernel runs it as /init)
+ *   ancdata help [COMMAND], ancdata [COMMAND] --help
+ * Bad input gets one line on stderr and exit status 2, and nothing is
+ * written; so does a standard output that cannot be written. */
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,39 +25,191 @@
 #include "cases.h"
 #include "cli.h"
 #include "files.h"
+#include "json_text.h"
 #include "obsjson.h"
 #include "profile.h"
 
-static int usage(const char *msg, const char *arg)
+#define SEE_HELP(cmd) " (see ancdata " cmd " --help)"
+
+static int dispatch(int argc, char **argv);
+
+static const char general_help[] =
+"usage: ancdata COMMAND [OPTION...]\n"
+"The conformance suite of libancdata: scenarios of Unix-socket ancillary\n"
+"data (SCM_RIGHTS and the rest) run on this kernel through real sockets.\n"
+"\n"
+"commands:\n"
+"  profile        run every compiled-in case; the kernel behaviour profile (JSON)\n"
+"  probe FILE     run one scenario file (- for stdin); its result (JSON)\n"
+"  list           the compiled-in cases, one AREA/ID a line\n"
+"  show ID        the text of one compiled-in case (ID or AREA/ID)\n"
+"  differential   the cases CPython can express, through libancdata and CPython\n"
+"  report         kernel profiles compared: Markdown, HTML, JUnit (alias: diff)\n"
+"  init           the guest mode: process 1 of a test kernel's initramfs\n"
+"  help [COMMAND] this text, or one command's (same as COMMAND --help)\n"
+"\n"
+"exit status:\n"
+"  0  all held\n"
+"  1  a case failed, or a difference or regression was found\n"
+"  2  bad usage or bad input (one line on stderr, nothing written), or an\n"
+"     output that cannot be written\n";
+
+static const struct help {
+	const char *cmd, *text;
+} helps[] = {
+	{ "profile",
+"usage: ancdata profile [--filter TEXT] [--output FILE]\n"
+"Runs every compiled-in case on this kernel, each in its own process, and\n"
+"prints the kernel behaviour profile as JSON: the kernel, measured limits,\n"
+"probed features, each case's status and observations, and a summary.\n"
+"\n"
+"options:\n"
+"  --filter TEXT  only the cases whose id contains TEXT or whose area is TEXT\n"
+"  --output FILE  write the profile to FILE (replaced atomically), not stdout\n"
+"  --help         this text\n"
+"\n"
+"exit status:\n"
+"  0  every case passed, or was skipped or unsupported on this kernel\n"
+"  1  a case failed or could not run (the profile says which and why)\n"
+"  2  bad usage, no case matches --filter, or the output cannot be written\n" },
+	{ "probe",
+"usage: ancdata probe FILE|-\n"
+"Runs one scenario (the format of conformance/FORMAT.md) from FILE, or from\n"
+"standard input for -, in its own process, and prints its result as JSON:\n"
+"status, each step's observation, and what was expected where it differs.\n"
+"\n"
+"options:\n"
+"  --help  this text\n"
+"\n"
+"exit status:\n"
+"  0  the scenario passed, or was skipped on this kernel\n"
+"  1  it failed, or could not run\n"
+"  2  bad usage, or a file that cannot be read or is not a scenario\n"
+"     (one line naming the file, the line and the problem)\n" },
+	{ "list",
+"usage: ancdata list\n"
+"Prints the compiled-in cases, one AREA/ID a line.\n"
+"\n"
+"options:\n"
+"  --help  this text\n"
+"\n"
+"exit status:\n"
+"  0  listed\n"
+"  2  bad usage, or standard output cannot be written\n" },
+	{ "show",
+"usage: ancdata show ID\n"
+"       ancdata show AREA/ID\n"
+"Prints the scenario text of one compiled-in case (as ancdata list names\n"
+"it, with or without its area), ready for ancdata probe.\n"
+"\n"
+"options:\n"
+"  --help  this text\n"
+"\n"
+"exit status:\n"
+"  0  shown\n"
+"  2  no case of that name, bad usage, or standard output cannot be written\n" },
+	{ "differential",
+"usage: ancdata differential --driver PATH [--filter TEXT]\n"
+"Runs every case CPython can express twice on this kernel, receiving once\n"
+"through libancdata and once through CPython's socket module (the driver),\n"
+"and prints each difference in what was received as a line.\n"
+"\n"
+"options:\n"
+"  --driver PATH  the CPython driver: conformance/run/cpython_driver.py\n"
+"  --filter TEXT  only the cases whose id contains TEXT or whose area is TEXT\n"
+"  --help         this text\n"
+"\n"
+"exit status:\n"
+"  0  no difference\n"
+"  1  a difference, or no scenario could be compared\n"
+"  2  bad usage, or a driver that cannot be read\n" },
+	{ "init",
+"usage: ancdata init\n"
+"       /init  (the same binary named init, as a guest kernel runs it)\n"
+"The guest mode, for process 1 of a test kernel whose initramfs holds the\n"
+"static ancdata as /init (ci/kernels builds it): mounts /proc and /dev,\n"
+"runs the profile, prints it on the console between the lines\n"
+"==ANCDATA-PROFILE-BEGIN== and ==ANCDATA-PROFILE-END==, and powers off.\n"
+"Anywhere else (not process 1) it refuses, so a container entrypoint or a\n"
+"process 1 of a PID namespace runs the other commands as usual.  Named\n"
+"init, the binary ignores its arguments (a kernel passes its own).\n"
+"\n"
+"options:\n"
+"  --help  this text\n"
+"\n"
+"exit status:\n"
+"  none as process 1 (it powers off)\n"
+"  2  not process 1, or bad usage\n" },
+};
+
+/* One line on stderr, "ancdata: " and the message; every byte that could
+ * end the line or steer a terminal is shown as \xNN. */
+static void say(const char *fmt, ...)
 {
-	fprintf(stderr, "ancdata: %s%s%s (commands: profile, probe, list, show, differential, report)\n",
-		msg, arg ? " " : "", arg ? arg : "");
-	return 2;
+	char msg[1024], shown[4 * sizeof msg];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	io_printable(msg, shown, sizeof shown);
+	fprintf(stderr, "ancdata: %s\n", shown);
+}
+
+/* say(), for bad input: exit status 2. */
+#define bad(...) (say(__VA_ARGS__), 2)
+
+static const char *help_of(const char *cmd)
+{
+	for (size_t i = 0; i < sizeof helps / sizeof helps[0]; i++)
+		if (!strcmp(helps[i].cmd, cmd))
+			return helps[i].text;
+	return NULL;
+}
+
+static int asks_help(int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			return 1;
+	return 0;
+}
+
+/* A case's id: its file name without ".case". */
+static size_t id_len(const struct sc_case *c)
+{
+	return strlen(c->file) - 5;
+}
+
+/* The filter of profile and differential: a part of the id, or the area. */
+static int filter_matches(const char *filter)
+{
+	for (unsigned i = 0; i < sc_ncases; i++) {
+		char id[256];
+		snprintf(id, sizeof id, "%.*s", (int)id_len(&sc_cases[i]), sc_cases[i].file);
+		if (strstr(id, filter) || !strcmp(sc_cases[i].area, filter))
+			return 1;
+	}
+	return 0;
 }
 
 static int emit(json_t *j, const char *output)
 {
 	char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	size_t len = text ? strlen(text) : 0;
 	int rc = 0;
-	if (!text)
+
+	if (!text) {
+		say("out of memory writing the JSON");
 		return 1;
+	}
 	if (output) {
-		size_t len = strlen(text);
-		char *with_nl = malloc(len + 2);
-		if (!with_nl) {
-			free(text);
-			return 1;
-		}
-		memcpy(with_nl, text, len);
-		strcpy(with_nl + len, "\n");
-		if (io_write_atomic(output, with_nl, len + 1) < 0) {
-			fprintf(stderr, "ancdata: cannot write %s: %s\n", output,
-				strerror(errno));
-			rc = 2;
-		}
-		free(with_nl);
+		text[len] = '\n';   /* over the NUL: written with its length */
+		if (io_write_atomic(output, text, len + 1) < 0)
+			rc = bad("cannot write %s: %s", output, strerror(errno));
 	} else {
-		puts(text);
+		fwrite(text, 1, len, stdout);
+		putchar('\n');
 	}
 	free(text);
 	return rc;
@@ -61,15 +218,24 @@ static int emit(json_t *j, const char *output)
 static int cmd_profile(int argc, char **argv)
 {
 	const char *filter = NULL, *output = NULL;
+	char err[512];
 	int failed;
+
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--filter") && i + 1 < argc)
-			filter = argv[++i];
-		else if (!strcmp(argv[i], "--output") && i + 1 < argc)
-			output = argv[++i];
-		else
-			return usage("profile: unknown option", argv[i]);
+		const char **slot = !strcmp(argv[i], "--filter") ? &filter
+			: !strcmp(argv[i], "--output") ? &output : NULL;
+		if (!slot)
+			return bad("profile: unknown option '%s'" SEE_HELP("profile"), argv[i]);
+		if (*slot)
+			return bad("profile: %s given twice", argv[i]);
+		if (i + 1 == argc)
+			return bad("profile: %s wants a value" SEE_HELP("profile"), argv[i]);
+		*slot = argv[++i];
 	}
+	if (filter && !filter_matches(filter))
+		return bad("profile: no case matches --filter '%s' (see ancdata list)", filter);
+	if (output && io_output_ok(output, err, sizeof err) < 0)
+		return bad("profile: %s", err);
 	json_t *p = sc_profile(filter, &failed);
 	int rc = emit(p, output);
 	json_decref(p);
@@ -81,19 +247,19 @@ static int cmd_probe(int argc, char **argv)
 	static struct scenario sc;
 	static struct sc_result res;
 	char err[512];
+
 	if (argc != 1)
-		return usage("probe wants one FILE or -", NULL);
+		return bad("probe wants one FILE or -" SEE_HELP("probe"));
+	if (argv[0][0] == '-' && argv[0][1])
+		return bad("probe: unknown option '%s' (a file of that name: ./%s)",
+			   argv[0], argv[0]);
 	char *text = io_read_file(argv[0], 1 << 20, err, sizeof err);
-	if (!text) {
-		fprintf(stderr, "ancdata: probe: %s\n", err);
-		return 2;
-	}
-	int bad = sc_parse(text, &sc, err, sizeof err) < 0;
+	if (!text)
+		return bad("probe: %s", err);
+	int unparsed = sc_parse(text, &sc, err, sizeof err) < 0;
 	free(text);
-	if (bad) {
-		fprintf(stderr, "ancdata: probe: %s: %s\n", argv[0], err);
-		return 2;
-	}
+	if (unparsed)
+		return bad("probe: %s: %s", argv[0], err);
 	sc_run_isolated(&sc, NULL, &res);
 	json_t *j = sc_result_json(&sc, &res);
 	int rc = emit(j, NULL);
@@ -103,38 +269,56 @@ static int cmd_probe(int argc, char **argv)
 
 static int cmd_list(int argc, char **argv)
 {
-	(void)argv;
 	if (argc)
-		return usage("list takes no arguments", NULL);
+		return bad("list takes no arguments, not '%s'" SEE_HELP("list"), argv[0]);
 	for (unsigned i = 0; i < sc_ncases; i++)
-		printf("%s/%.*s\n", sc_cases[i].area,
-		       (int)(strlen(sc_cases[i].file) - 5), sc_cases[i].file);
+		printf("%s/%.*s\n", sc_cases[i].area, (int)id_len(&sc_cases[i]),
+		       sc_cases[i].file);
 	return 0;
+}
+
+/* name is ID or AREA/ID, as list prints it. */
+static int case_named(const struct sc_case *c, const char *name)
+{
+	size_t n = id_len(c), a = strlen(c->area);
+	if (!strncmp(name, c->area, a) && name[a] == '/')
+		name += a + 1;
+	return strlen(name) == n && !strncmp(c->file, name, n);
 }
 
 static int cmd_show(int argc, char **argv)
 {
 	if (argc != 1)
-		return usage("show wants one case id", NULL);
+		return bad("show wants one case id" SEE_HELP("show"));
 	for (unsigned i = 0; i < sc_ncases; i++) {
-		size_t n = strlen(sc_cases[i].file) - 5;
-		if (strlen(argv[0]) == n && !strncmp(sc_cases[i].file, argv[0], n)) {
+		if (case_named(&sc_cases[i], argv[0])) {
 			fputs(sc_cases[i].text, stdout);
 			return 0;
 		}
 	}
-	return usage("show: no case named", argv[0]);
+	return bad("show: no case named '%s' (see ancdata list)", argv[0]);
 }
 
-/* As PID 1 of a guest kernel: mount /proc, run the profile, print it
- * between markers on the console, power off. */
-static int as_init(void)
+/* As process 1 of a guest kernel: mount /proc and /dev, run the profile,
+ * print it between markers on the console, power off.  Anywhere else it
+ * refuses: a process 1 of a PID namespace or a container is not a guest. */
+static int cmd_init(int argc, char **argv)
 {
 	int failed;
+
+	if (argc)
+		return bad("init takes no arguments, not '%s'" SEE_HELP("init"), argv[0]);
+	if (getpid() != 1)
+		return bad("init: only process 1 of a guest kernel runs it, and this is "
+			   "process %d (this kernel's profile: ancdata profile)", (int)getpid());
+	/* only what is missing: a process 1 that shares its mounts (unshare
+	 * -pf without -m) must not cover the host's /proc and /dev */
 	mkdir("/proc", 0755);
 	mkdir("/dev", 0755);
-	mount("proc", "/proc", "proc", 0, NULL);
-	mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
+	if (access("/proc/self", F_OK) < 0)
+		mount("proc", "/proc", "proc", 0, NULL);
+	if (access("/dev/null", F_OK) < 0)
+		mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	json_t *p = sc_profile(NULL, &failed);
 	char *text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	printf("\n==ANCDATA-PROFILE-BEGIN==\n%s\n==ANCDATA-PROFILE-END==\n",
@@ -145,12 +329,35 @@ static int as_init(void)
 	return 0;
 }
 
-int main(int argc, char **argv)
+static int cmd_help(int argc, char **argv)
 {
-	if (getpid() == 1)
-		return as_init();
+	static char help_flag[] = "--help";
+	char *again[] = { "ancdata", NULL, help_flag, NULL };
+
+	if (argc > 1)
+		return bad("help wants at most one COMMAND (see ancdata --help)");
+	if (!argc) {
+		fputs(general_help, stdout);
+		return 0;
+	}
+	again[1] = argv[0];
+	return dispatch(3, again);
+}
+
+/* Everything but the guest mode: the command named by argv[1]. */
+static int dispatch(int argc, char **argv)
+{
 	if (argc < 2)
-		return usage("no command given", NULL);
+		return bad("no command given (commands: profile, probe, list, show, "
+			   "differential, report, init; see ancdata --help)");
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		return cmd_help(0, NULL);
+	if (help_of(argv[1]) && asks_help(argc - 2, argv + 2)) {
+		fputs(help_of(argv[1]), stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "help"))
+		return cmd_help(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "profile"))
 		return cmd_profile(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "probe"))
@@ -159,9 +366,33 @@ int main(int argc, char **argv)
 		return cmd_list(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "show"))
 		return cmd_show(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "init"))
+		return cmd_init(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "differential"))
 		return cli_differential(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))
 		return cli_report(argc - 2, argv + 2);
-	return usage("unknown command", argv[1]);
+	return bad("unknown command '%s' (see ancdata --help)", argv[1]);
+}
+
+/* Whatever went to standard output must have arrived: a full disk or a
+ * closed output is an error (exit status 2), not a success. */
+static int finish(int rc)
+{
+	int err = fflush(stdout) ? errno : ferror(stdout) ? EIO : 0;
+	if (fclose(stdout) && !err)
+		err = errno;
+	if (!err)
+		return rc;
+	say("cannot write standard output: %s", strerror(err));
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	const char *self = argc ? strrchr(argv[0], '/') : NULL;
+	self = self ? self + 1 : argc ? argv[0] : "";
+	if (!strcmp(self, "init"))   /* a guest kernel's /init: the guest mode */
+		return cmd_init(0, NULL);
+	return finish(dispatch(argc, argv));
 }

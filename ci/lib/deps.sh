@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034  # the lists are used by the scripts that source this
 # ci/lib/deps.sh - sourced by the ci/ scripts: install the Debian packages a
 # job needs, only when one is missing (apt-get update first, as root).
 # The package lists live here, one per purpose.
@@ -5,6 +6,7 @@ DEPS_BUILD="cmake make gcc clang libclang-rt-14-dev pkg-config libcriterion-dev 
 DEPS_FUZZ="afl++ lld-14"        # with DEPS_BUILD
 DEPS_COVERAGE="llvm-14 lcov"
 DEPS_UML="user-mode-linux cpio"
+DEPS_TEST="shellcheck strace"   # ci/test: the shell scripts linted, atomic writes traced
 DEPS_QEMU="qemu-system-x86"
 
 ensure_packages() {
@@ -26,3 +28,9 @@ ensure_packages() {
 }
 
 ncpus() { nproc 2>/dev/null || echo 2; }
+
+# The calling script's --help: its header comment (the lines after the
+# #! line up to the first line that is not a comment), without the "# ".
+ci_help() {
+	sed -n '2,${/^#/!q;s/^# \{0,1\}//p;}' "ci/${0##*/}"
+}

@@ -65,3 +65,28 @@ json_t *io_json_text(const char *s)
 {
 	return s ? io_json_textn(s, strlen(s)) : json_null();
 }
+
+size_t io_printable(const char *s, char *out, size_t outlen)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = strlen(s), i = 0, o = 0;
+
+	if (!outlen)
+		return 0;
+	while (i < n) {
+		size_t k = utf8_seq(u + i, n - i);
+		int keep = k == 1 ? u[i] >= 0x20 && u[i] != 0x7f
+			: k > 1 && !(u[i] == 0xc2 && u[i + 1] < 0xa0);   /* C1 */
+		size_t need = keep ? k : 4;
+		if (o + need >= outlen)
+			break;
+		if (keep)
+			memcpy(out + o, u + i, k);
+		else
+			snprintf(out + o, 5, "\\x%02x", u[i]);
+		i += keep ? k : 1;
+		o += need;
+	}
+	out[o] = '\0';
+	return o;
+}

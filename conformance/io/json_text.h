@@ -9,4 +9,8 @@
  * out of memory. */
 json_t *io_json_text(const char *s);
 json_t *io_json_textn(const char *s, size_t len);
+/* s for one line of a terminal, in out (NUL-terminated, cut to fit outlen):
+ * valid UTF-8 that prints is kept; control characters (C0, DEL, C1) and
+ * bytes that are not UTF-8 become \xNN.  Returns the length written. */
+size_t io_printable(const char *s, char *out, size_t outlen);
 #endif

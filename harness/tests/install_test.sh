@@ -7,14 +7,17 @@ build=$1 src=$2
 prefix=$(mktemp -d)
 trap 'rm -rf "$prefix"' EXIT
 cmake --install "$build" --prefix "$prefix" >/dev/null
-for f in include/ancdata.h; do test -f "$prefix/$f" || { echo "missing $f"; exit 1; }; done
+test -f "$prefix/include/ancdata.h" || { echo "missing include/ancdata.h"; exit 1; }
 libdir=$(dirname "$(find "$prefix" -name ancdata.pc)")
 test -f "$libdir/../libancdata.a" && test -e "$libdir/../libancdata.so"
 export PKG_CONFIG_PATH="$libdir"
-cc $(pkg-config --cflags ancdata) "$src/harness/tests/install_consumer.c" \
-   -o "$prefix/consumer" $(pkg-config --libs ancdata)
+cflags=$(pkg-config --cflags ancdata) libs=$(pkg-config --libs ancdata)
+# pkg-config prints lists of words: split on purpose
+# shellcheck disable=SC2086
+cc $cflags "$src/harness/tests/install_consumer.c" -o "$prefix/consumer" $libs
 LD_LIBRARY_PATH="$libdir/.." "$prefix/consumer"
 ldd "$prefix/consumer" | grep -q 'libancdata.so' || { echo "not linked to the shared library"; exit 1; }
-cc $(pkg-config --cflags ancdata) "$src/harness/tests/install_consumer.c" \
+# shellcheck disable=SC2086
+cc $cflags "$src/harness/tests/install_consumer.c" \
    -o "$prefix/consumer-static" "$libdir/../libancdata.a"
 "$prefix/consumer-static"
