@@ -1,5 +1,5 @@
 /* cli.c - the ancdata command.
- *   ancdata profile [--filter TEXT] [--output FILE]
+ *   ancdata profile [--filter TEXT] [--output FILE] [--ktap]
  *   ancdata probe FILE|-
  *   ancdata list
  *   ancdata show [AREA/]ID
@@ -26,6 +26,7 @@
 #include "cli.h"
 #include "files.h"
 #include "json_text.h"
+#include "ktap.h"
 #include "obsjson.h"
 #include "profile.h"
 
@@ -58,7 +59,7 @@ static const struct help {
 	const char *cmd, *text;
 } helps[] = {
 	{ "profile",
-"usage: ancdata profile [--filter TEXT] [--output FILE]\n"
+"usage: ancdata profile [--filter TEXT] [--output FILE] [--ktap]\n"
 "Runs every compiled-in case on this kernel, each in its own process, and\n"
 "prints the kernel behaviour profile as JSON: the kernel, measured limits,\n"
 "probed features, each case's status and observations, and a summary.\n"
@@ -66,6 +67,8 @@ static const struct help {
 "options:\n"
 "  --filter TEXT  only the cases whose id contains TEXT or whose area is TEXT\n"
 "  --output FILE  write the profile to FILE (replaced atomically), not stdout\n"
+"  --ktap         print the results as KTAP version 1 on stdout (kselftest\n"
+"                 runners, KernelCI, LAVA); with --output the JSON goes there\n"
 "  --help         this text\n"
 "\n"
 "exit status:\n"
@@ -219,9 +222,14 @@ static int cmd_profile(int argc, char **argv)
 {
 	const char *filter = NULL, *output = NULL;
 	char err[512];
-	int failed;
+	int failed, ktap = 0;
 
 	for (int i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "--ktap")) {
+			if (ktap++)
+				return bad("profile: --ktap given twice");
+			continue;
+		}
 		const char **slot = !strcmp(argv[i], "--filter") ? &filter
 			: !strcmp(argv[i], "--output") ? &output : NULL;
 		if (!slot)
@@ -237,7 +245,11 @@ static int cmd_profile(int argc, char **argv)
 	if (output && io_output_ok(output, err, sizeof err) < 0)
 		return bad("profile: %s", err);
 	json_t *p = sc_profile(filter, &failed);
-	int rc = emit(p, output);
+	int rc = ktap && output ? emit(p, output) : 0;
+	if (ktap && !rc && sc_profile_ktap(p, stdout) < 0)
+		rc = bad("profile: no cases to report");
+	if (!ktap)
+		rc = emit(p, output);
 	json_decref(p);
 	return rc ? rc : failed ? 1 : 0;
 }
@@ -321,6 +333,8 @@ static int cmd_init(int argc, char **argv)
 		mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
 	json_t *p = sc_profile(NULL, &failed);
 	char *text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	/* KTAP first, for a lab that reads the console; then the profile */
+	sc_profile_ktap(p, stdout);
 	printf("\n==ANCDATA-PROFILE-BEGIN==\n%s\n==ANCDATA-PROFILE-END==\n",
 	       text ? text : "{}");
 	fflush(stdout);
