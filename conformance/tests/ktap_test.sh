@@ -19,7 +19,7 @@ expect '  not ok 2 fails'
 expect '  # line 3: flags: expected CTRUNC not ok 9 x # y'
 expect '  ok 1 unsupported # SKIP unsupported: SO_X'
 expect '  not ok 1 hung # ERROR step 2 (line 7, gc)   hung'
-expect '  not ok 1 noarea.case # ERROR line 1: area is one of ...'
+expect '  not ok 2 noarea.case # ERROR line 1: area is one of ...'
 expect 'not ok 2 flags'
 expect 'not ok 7 other'
 echo "ktap_test: host profile and sample hold the KTAP rules"
