@@ -67,6 +67,10 @@ const char *const sc_status_names[] = { "pass", "fail", "skip", "error", NULL };
 const char *const sc_area_names[] = { "truncation", "flags", "cleanup", "send",
 				      "features", "repro", NULL };
 
+const char *const sc_field_names[] = { "ret", "flags", "items", "fds", "dropped",
+				       "cloexec", "warnings", "controllen", "data",
+				       "gone", NULL };
+
 int sc_index_of(const char *const *table, const char *name)
 {
 	for (int i = 0; table[i]; i++)

@@ -24,6 +24,7 @@ extern const char *const sc_shut_names[];      /* SHUT_RD/WR/RDWR */
 extern const char *const sc_cloexec_names[];   /* sc_obs.cloexec 0 1 2 */
 extern const char *const sc_status_names[];    /* enum sc_status */
 extern const char *const sc_area_names[];      /* case areas, report order */
+extern const char *const sc_field_names[];     /* enum sc_field, by bit */
 /* index of name in a NULL-ended table, or -1 */
 int sc_index_of(const char *const *table, const char *name);
 

@@ -3,10 +3,13 @@
  * refused with an error naming the right line. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
+#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cases.h"
+#include "obsjson.h"
 #include "scenario.h"
 
 Test(scenario, every_case_round_trips)
@@ -108,4 +111,33 @@ ParameterizedTest(struct bad *b, scenario, broken_input_names_its_line)
 	cr_assert(!strncmp(err, b->want, strlen(b->want)), "wanted '%s...', got '%s'",
 		  b->want, err);
 	cr_assert_null(strchr(err, '\n'), "more than one line: %s", err);
+}
+
+/* Defect 9: jansson refuses text that is not UTF-8 and a key set to NULL
+ * vanished; every key stays, with such bytes as \xNN. */
+Test(observation_json, keeps_keys_whose_text_is_not_utf8)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	char err[256];
+
+	cr_assert_eq(sc_parse("id x\narea send\npurpose caf\xe9 latin-1\n"
+			      "tag ref:\xff\nsocket stream\nsend a data=x\n",
+			      &sc, err, sizeof err), 0, "%s", err);
+	res.status = SC_ERROR;
+	res.nsteps = 1;
+	res.obs[0].cloexec = -1;
+	/* a why cut in the middle of a two-byte character */
+	snprintf(res.why, sizeof res.why, "cut \xc3");
+	json_t *j = sc_result_json(&sc, &res);
+	cr_assert_not_null(j);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "purpose")),
+			 "caf\\xe9 latin-1");
+	cr_assert_str_eq(json_string_value(json_object_get(j, "why")), "cut \\xc3");
+	cr_assert_str_eq(json_string_value(json_array_get(json_object_get(j, "tags"), 0)),
+			 "ref:\\xff");
+	cr_assert_str_eq(json_string_value(json_object_get(
+				 json_array_get(json_object_get(j, "observation"), 0), "text")),
+			 "ret=0 dropped=-");
+	json_decref(j);
 }
