@@ -28,7 +28,11 @@ extern const char *const sc_field_names[];     /* enum sc_field, by bit */
 /* index of name in a NULL-ended table, or -1 */
 int sc_index_of(const char *const *table, const char *name);
 
-/* value of name in table (or a decimal/hex number): 0 or -1 */
+/* A number at the start of s: decimal or 0x hexadecimal, optionally
+ * negative, no leading zeros (010 is refused, not octal), in range of a
+ * long.  Returns the end of it, or NULL. */
+const char *sc_number_at(const char *s, long *v);
+/* value of name in table (or a whole number as sc_number_at): 0 or -1 */
 int sc_lookup(const struct sc_name *t, const char *name, long *value);
 /* name of value, or NULL */
 const char *sc_name_of(const struct sc_name *t, long value);

@@ -3,6 +3,7 @@
  * problem; nothing is allocated. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,18 +16,12 @@
 #include "names.h"
 #include "scenario.h"
 
-
-
-
-
-
-
-
-
-
-
-
-
+/* a name of the table or a number that fits an int (levels, types and
+ * options are ints): 0 or -1 */
+static int lookup(const struct sc_name *t, const char *name, long *v)
+{
+	return sc_lookup(t, name, v) == 0 && *v >= INT_MIN && *v <= INT_MAX ? 0 : -1;
+}
 
 static int rights(struct ps *p, struct sc_send *sd, char *v)
 {
@@ -68,8 +63,8 @@ static int item_bytes(struct ps *p, struct sc_send *sd, char *v)
 		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
 	it->kind = SC_IT_BYTES;
-	if (sc_lookup(sc_levels, v, &level) < 0 ||
-	    sc_lookup(sc_types, c1 + 1, &type) < 0)
+	if (lookup(sc_levels, v, &level) < 0 ||
+	    lookup(sc_types, c1 + 1, &type) < 0)
 		return lex_fail(p, "unknown level or type '%s:%s'", v, c1 + 1);
 	it->level = (int)level;
 	it->type = (int)type;
@@ -89,8 +84,14 @@ static int creds(struct ps *p, struct sc_send *sd, char *v)
 		it->creds_own = 1;
 		return 0;
 	}
-	if (sscanf(v, "%ld:%ld:%ld", &it->pid, &it->uid, &it->gid) != 3)
+	char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2)
 		return lex_fail(p, "creds wants own or PID:UID:GID");
+	*c1 = *c2 = '\0';
+	if (lex_number(p, v, INT_MIN, INT_MAX, &it->pid) < 0 ||
+	    lex_number(p, c1 + 1, 0, UINT_MAX, &it->uid) < 0 ||
+	    lex_number(p, c2 + 1, 0, UINT_MAX, &it->gid) < 0)
+		return -1;
 	return 0;
 }
 
@@ -125,8 +126,8 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 				return lex_fail(p, "raw control longer than %d", SC_MAX_RAW);
 			if (lex_number(p, arg, 0, 1L << 40, &len) < 0)
 				return -1;
-			if (sc_lookup(sc_levels, c1 + 1, &level) < 0 ||
-			    sc_lookup(sc_types, c2 + 1, &type) < 0)
+			if (lookup(sc_levels, c1 + 1, &level) < 0 ||
+			    lookup(sc_types, c2 + 1, &type) < 0)
 				return lex_fail(p, "unknown level or type in hdr");
 			struct cmsghdr h = { .cmsg_len = (size_t)len,
 					     .cmsg_level = (int)level,
@@ -172,8 +173,6 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 	}
 	return 0;
 }
-
-
 
 static int step_send(struct ps *p, struct words *ws, struct sc_step *st)
 {
@@ -333,12 +332,12 @@ static int items(struct ps *p, char *v, struct sc_obs *o)
 		char *t = tok;
 		if (slash) {
 			*slash = '\0';
-			if (sc_lookup(sc_levels, tok, &level) < 0)
+			if (lookup(sc_levels, tok, &level) < 0)
 				return lex_fail(p, "unknown level '%s'", tok);
 			t = slash + 1;
 		}
-		if (sc_lookup(item_alias, t, &type) < 0 &&
-		    sc_lookup(sc_types, t, &type) < 0)
+		if (lookup(item_alias, t, &type) < 0 &&
+		    lookup(sc_types, t, &type) < 0)
 			return lex_fail(p, "unknown type '%s'", t);
 		if (lex_number(p, colon + 1, 0, 1L << 31, &len) < 0)
 			return -1;
@@ -513,7 +512,7 @@ static int step(struct ps *p, struct words *ws)
 		st->op = SC_OP_SETOPT;
 		if (ws->n != 4 || lex_end_of(p, ws->w[1], &st->u.opt.end) < 0)
 			return ws->n != 4 ? lex_fail(p, "setopt wants SOCKET OPTION VALUE") : -1;
-		if (sc_lookup(sc_sockopts, ws->w[2], &name) < 0)
+		if (lookup(sc_sockopts, ws->w[2], &name) < 0)
 			return lex_fail(p, "unknown option '%s'", ws->w[2]);
 		if (lex_number(p, ws->w[3], -2147483648L, 2147483647L, &n) < 0)
 			return -1;

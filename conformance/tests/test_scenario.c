@@ -50,7 +50,7 @@ Test(scenario, equal_sees_differences)
 
 struct bad {
 	char text[200];
-	char want[64];  /* the start of the error */
+	char want[80];  /* the start of the error */
 };
 
 static struct bad bads[] = {
@@ -95,6 +95,35 @@ static struct bad bads[] = {
 	{ "id x\narea send\nsocket stream\nsend a data=ab data=c\n", "line 4: data given twice" },
 	{ "id x\narea send\nsocket stream\nrecv b\nexpect ret=1 ret=2\n", "line 5: ret given twice" },
 	{ "id x\narea send\nsocket stream\nsocket dgram\n", "line 4: a second socket" },
+	/* defect 16: decimal and 0x hex only, range-checked, nothing after */
+	{ "id x\narea send\nsocket stream\nsend a data=\"\\x-1\"\n", "line 4: bad \\x escape" },
+	{ "id x\narea send\nsocket stream\nsend a data=\"\\x 9\"\n", "line 4: bad \\x escape" },
+	{ "id x\narea send\nsocket stream\nsend a data=\"\\x+9\"\n", "line 4: bad \\x escape" },
+	{ "id x\narea send\nsocket stream\nsend a data=\"\\x9\"\n", "line 4: bad \\x escape" },
+	{ "id x\narea send\nsocket stream\nrecv b bufsize=010\n", "line 4: bad number at '010'" },
+	{ "id x\narea send\nsocket stream\nrecv b bufsize=0x\n", "line 4: bad number" },
+	{ "id x\narea send\nsocket stream\nrecv b bufsize=99999999999999999999\n", "line 4: bad number" },
+	{ "id x\narea send\nsocket stream\nrecv b bufsize=9223372036854775807+1\n", "line 4: number too large" },
+	{ "id x\narea send\nsocket stream\nrecv b bufsize=0x10g\n", "line 4: junk after number" },
+	{ "id x\narea send\nsocket stream\nsend a creds=1:2:3x\n", "line 4: junk after number" },
+	{ "id x\narea send\nsocket stream\nsend a creds=1:2\n", "line 4: creds wants" },
+	{ "id x\narea send\nsocket stream\nsend a creds=99999999999999999999:0:0\n", "line 4: bad number" },
+	{ "id x\narea send\nsocket stream\nsend a creds=1:4294967296:0\n", "line 4: 4294967296 is out of range" },
+	{ "id x\narea send\nsocket stream\nsend a creds=2147483648:0:0\n", "line 4: 2147483648 is out of range" },
+	{ "id x\narea send\nsocket stream\nsend a raw=hex(-1)\n", "line 4: bad hex '-1'" },
+	{ "id x\narea send\nsocket stream\nsend a item=SOL_SOCKET:1:0g\n", "line 4: bad hex '0g'" },
+	{ "id x\narea send\nsocket stream\nsend a item=SOL_SOCKET:1:+1\n", "line 4: bad hex '+1'" },
+	{ "id x\narea send\nsocket stream\nsend a item=010:1:00\n", "line 4: unknown level or type" },
+	{ "id x\narea send\nsocket stream\nsend a item=4294967297:1:00\n", "line 4: unknown level or type" },
+	{ "id x\narea send\nsocket stream\nsend a flags=010\n", "line 4: bad flags" },
+	{ "id x\narea send\nsocket stream\nsend a flags=PEEK||OOB\n", "line 4: bad flags" },
+	{ "id x\narea send\nsocket stream\nsend a flags=PEEK|\n", "line 4: bad flags" },
+	{ "id x\narea send\nsocket stream\nsend a flags=0x100000000\n", "line 4: bad flags" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect ret=-022\n", "line 5: bad ret" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect ret=1x\n", "line 5: bad ret" },
+	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p00\n", "line 5: bad pipe 'p00'" },
+	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p0x0\n", "line 5: bad pipe" },
+	{ "id x\narea send\nsocket stream\nsetopt a 0x1ffffffff 1\n", "line 4: unknown option" },
 };
 
 ParameterizedTestParameters(scenario, broken_input_names_its_line)
@@ -140,4 +169,21 @@ Test(observation_json, keeps_keys_whose_text_is_not_utf8)
 				 json_array_get(json_object_get(j, "observation"), 0), "text")),
 			 "ret=0 dropped=-");
 	json_decref(j);
+}
+
+/* Defect 16: what the strict numbers still take */
+Test(scenario, numbers_are_decimal_or_hex)
+{
+	static struct scenario sc;
+	char err[256];
+	cr_assert_eq(sc_parse("id x\narea send\nsocket stream\n"
+			      "send a data=\"\\x41\\xfF\" creds=-1:0:4294967295 flags=0x0|PEEK\n"
+			      "recv b bufsize=0x10 ancbuf=CMSG_LEN(0)+0\n"
+			      "expect ret=-22 flags=0\n", &sc, err, sizeof err), 0, "%s", err);
+	cr_assert_eq(sc.steps[0].u.send.datalen, 2);
+	cr_assert_eq(sc.steps[0].u.send.data[1], 0xff);
+	cr_assert_eq(sc.steps[0].u.send.items[0].pid, -1);
+	cr_assert_eq(sc.steps[0].u.send.items[0].gid, 4294967295L);
+	cr_assert_eq(sc.steps[1].u.recv.bufsize, 16);
+	cr_assert_eq(sc.steps[1].want.ret, -22);
 }
