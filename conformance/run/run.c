@@ -369,8 +369,40 @@ static void finish(struct rt *t)
 	}
 }
 
-void sc_run(const struct scenario *sc, const struct sc_backend *be,
-	    struct sc_result *res)
+/* What the child of sc_run_isolated streams to its parent: each step's
+ * observation as the step completes, then the whole result. */
+enum { MSG_STEP = 1, MSG_RESULT = 2 };
+struct msg {
+	int type;
+	int step;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *b = buf;
+	while (len) {
+		ssize_t n = write(fd, b, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		b += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void report_step(int fd, int i, const struct sc_obs *o)
+{
+	struct msg m = { MSG_STEP, i };
+	if (fd >= 0 && (write_all(fd, &m, sizeof m) < 0 ||
+			write_all(fd, o, sizeof *o) < 0))
+		_exit(1);   /* only the isolated child reports */
+}
+
+/* sc_run, reporting each step's observation on report_fd (when >= 0) */
+static void run(const struct scenario *sc, const struct sc_backend *be,
+		struct sc_result *res, int report_fd)
 {
 	static struct rt t;
 	int baseline;
@@ -429,6 +461,7 @@ void sc_run(const struct scenario *sc, const struct sc_backend *be,
 		if (hold)
 			be->release(be, hold);
 		res->nsteps = i + 1;
+		report_step(report_fd, i, o);
 		if (res->status == SC_PASS &&
 		    compare(&sc->steps[i], o, res->why, sizeof res->why))
 			res->status = SC_FAIL;
@@ -442,14 +475,52 @@ void sc_run(const struct scenario *sc, const struct sc_backend *be,
 	}
 }
 
-static int read_all(int fd, void *buf, size_t len)
+void sc_run(const struct scenario *sc, const struct sc_backend *be,
+	    struct sc_result *res)
+{
+	run(sc, be, res, -1);
+}
+
+/* How long step i may take before its runner counts as hung: a hang guard,
+ * not a measure.  Setting up counts to the first step. */
+static int step_budget_ms(const struct scenario *sc, const struct sc_backend *be,
+			  int i)
+{
+	const struct sc_step *st = &sc->steps[i];
+	int ms = 10000;
+	if (st->op == SC_OP_GC)
+		ms += 2000;                /* gc_settle waits up to 2 s */
+	if (st->op == SC_OP_RECV && be && be->script)
+		ms += 20000;               /* the driver's own two hang guards */
+	return ms;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* len bytes, before budget_ms since t0: 0, -1 at EOF or error, -2 late */
+static int read_by(int fd, void *buf, size_t len, const struct timespec *t0,
+		   long budget_ms)
 {
 	size_t got = 0;
 	while (got < len) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 10000) <= 0)   /* a hang guard, not a measure */
-			return -1;
-		ssize_t n = read(fd, (char *)buf + got, len - got);
+		long left = budget_ms - ms_since(t0);
+		int r;
+		if (left <= 0)
+			return -2;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return -2;
+		ssize_t n = r < 0 ? -1 : read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return -1;
 		got += (size_t)n;
@@ -457,14 +528,63 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* Read the child's stream into res: 0 when the whole result came, -1 when
+ * the child stopped early, -2 when a step overran its budget.  Either way
+ * res->nsteps observations are kept. */
+static int collect(int fd, const struct scenario *sc, const struct sc_backend *be,
+		   struct sc_result *res, long *budget)
+{
+	struct timespec t0;
+	struct msg m;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		int i = res->nsteps < sc->nsteps ? res->nsteps : sc->nsteps - 1;
+		*budget = step_budget_ms(sc, be, i);
+		if ((rc = read_by(fd, &m, sizeof m, &t0, *budget)) < 0)
+			return rc;
+		if (m.type == MSG_RESULT) {
+			int n = res->nsteps;
+			rc = read_by(fd, res, sizeof *res, &t0, *budget);
+			if (rc < 0)
+				res->nsteps = n;   /* what streamed in is still good */
+			return rc;
+		}
+		if (m.type != MSG_STEP || m.step != res->nsteps || m.step >= sc->nsteps)
+			return -1;
+		if ((rc = read_by(fd, &res->obs[m.step], sizeof res->obs[0], &t0,
+				  *budget)) < 0)
+			return rc;
+		res->nsteps = m.step + 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	}
+}
+
+/* what the error says about where the runner stopped */
+static void where(const struct scenario *sc, const struct sc_result *res,
+		  char *out, size_t len)
+{
+	if (res->nsteps >= sc->nsteps) {
+		snprintf(out, len, "after its last step");
+		return;
+	}
+	const struct sc_step *st = &sc->steps[res->nsteps];
+	snprintf(out, len, "in step %d (line %d: %s), after %d step%s ran",
+		 res->nsteps + 1, st->line, sc_op_names[st->op], res->nsteps,
+		 res->nsteps == 1 ? "" : "s");
+}
+
 void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
 		     struct sc_result *res)
 {
-	int p[2], st;
+	int p[2], st = 0, rc = -1;
+	long budget = 0;
+	char at[128];
 	pid_t pid;
 
-	if (pipe(p) < 0) {
-		memset(res, 0, sizeof *res);
+	memset(res, 0, sizeof *res);
+	if (pipe2(p, O_CLOEXEC) < 0) {
 		res->status = SC_ERROR;
 		snprintf(res->why, sizeof res->why, "pipe: %s", strerror(errno));
 		return;
@@ -472,37 +592,37 @@ void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		struct msg m = { MSG_RESULT, 0 };
 		close(p[0]);
-		sc_run(sc, be, res);
-		const char *b = (const char *)res;
-		size_t left = sizeof *res;
-		while (left) {
-			ssize_t n = write(p[1], b, left);
-			if (n <= 0)
-				_exit(1);
-			b += n;
-			left -= (size_t)n;
-		}
+		run(sc, be, res, p[1]);
+		if (write_all(p[1], &m, sizeof m) < 0 ||
+		    write_all(p[1], res, sizeof *res) < 0)
+			_exit(1);
 		_exit(0);
 	}
 	close(p[1]);
-	int ok = pid > 0 && read_all(p[0], res, sizeof *res) == 0;
+	if (pid > 0)
+		rc = collect(p[0], sc, be, res, &budget);
 	close(p[0]);
-	if (pid > 0 && !ok)
+	if (pid > 0 && rc < 0)
 		kill(pid, SIGKILL);
 	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (!ok) {
-		memset(res, 0, sizeof *res);
-		res->status = SC_ERROR;
-		if (pid < 0)
-			snprintf(res->why, sizeof res->why, "fork: %s", strerror(errno));
-		else if (WIFSIGNALED(st))
-			snprintf(res->why, sizeof res->why,
-				 "the runner died of signal %d (or hung 10 s)",
-				 WTERMSIG(st));
-		else
-			snprintf(res->why, sizeof res->why, "the runner exited %d",
-				 WEXITSTATUS(st));
-	}
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	if (rc == 0)
+		return;
+	res->status = SC_ERROR;
+	where(sc, res, at, sizeof at);
+	if (pid < 0)
+		snprintf(res->why, sizeof res->why, "fork: %s", strerror(errno));
+	else if (rc == -2)
+		snprintf(res->why, sizeof res->why,
+			 "the runner hung %s: no answer in %ld s, killed", at,
+			 budget / 1000);
+	else if (WIFSIGNALED(st))
+		snprintf(res->why, sizeof res->why, "the runner died of signal %d %s",
+			 WTERMSIG(st), at);
+	else
+		snprintf(res->why, sizeof res->why, "the runner exited %d %s",
+			 WEXITSTATUS(st), at);
 }
