@@ -309,7 +309,6 @@ static long do_step(struct rt *t, const struct sc_backend *be, int i,
 static int open_sockets(struct rt *t)
 {
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
-	static unsigned serial;
 	int type = types[t->sc->type], sv[2];
 
 	if (t->sc->mode == SC_PAIR) {
@@ -319,16 +318,15 @@ static int open_sockets(struct rt *t)
 		t->fd[SC_B] = sv[1];
 		return 0;
 	}
-	/* a listener on an abstract address, and an unconnected client */
-	memset(&t->laddr, 0, sizeof t->laddr);
-	t->laddr.sun_family = AF_UNIX;
-	int n = snprintf(t->laddr.sun_path + 1, sizeof t->laddr.sun_path - 1,
-			 "ancdata-%d-%u", getpid(), serial++);
-	t->laddrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	/* a listener on an address the kernel picks (autobind: an abstract
+	 * name no one can take first), and an unconnected client */
+	struct sockaddr_un any = { .sun_family = AF_UNIX };
 	t->fd[SC_L] = socket(AF_UNIX, type, 0);
 	t->fd[SC_A] = socket(AF_UNIX, type, 0);
+	t->laddrlen = sizeof t->laddr;
 	if (t->fd[SC_L] < 0 || t->fd[SC_A] < 0 ||
-	    bind(t->fd[SC_L], (struct sockaddr *)&t->laddr, t->laddrlen) < 0 ||
+	    bind(t->fd[SC_L], (struct sockaddr *)&any, sizeof(sa_family_t)) < 0 ||
+	    getsockname(t->fd[SC_L], (struct sockaddr *)&t->laddr, &t->laddrlen) < 0 ||
 	    (type != SOCK_DGRAM && listen(t->fd[SC_L], 8) < 0))
 		return -errno;
 	return 0;

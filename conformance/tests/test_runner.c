@@ -1,7 +1,13 @@
 /* test_runner.c - the runner on real sockets: what an isolated run does
  * with slow steps, hangs and hostile neighbours. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "names.h"
 #include "scenario.h"
@@ -45,4 +51,38 @@ Test(runner, a_hang_keeps_the_steps_that_ran, .timeout = 0)
 	cr_assert_eq(res.obs[1].ret, 2);
 	cr_assert_eq(res.obs[1].datalen, 2);
 	cr_assert(strstr(res.why, "hung in step 3 (line 8: recv)"), "%s", res.why);
+}
+
+/* Defect 17: listeners had the predictable abstract name ancdata-PID-N,
+ * which any local user could bind first.  Squat every such name this
+ * process would use; the listen cases still pass, on an autobound name. */
+Test(runner, squatted_listener_names_do_not_matter)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	int squat[64];
+
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		int n = snprintf(a.sun_path + 1, sizeof a.sun_path - 1,
+				 "ancdata-%d-%d", getpid(), i);
+		squat[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+		cr_assert_geq(squat[i], 0);
+		cr_assert_eq(bind(squat[i], (struct sockaddr *)&a,
+				  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)),
+			     0, "squatting: %s", strerror(errno));
+	}
+	for (int t = 0; t < 2; t++) {
+		parse(t ? "id l\narea flags\nsocket dgram listen\n"
+			  "connect\nexpect ret=0\nsend a data=x rights=1\nexpect ret=1\n"
+			  "recv l bufsize=1 ancbuf=CMSG_SPACE(4)\nexpect ret=1 fds=p0\n"
+			: "id l\narea flags\nsocket stream listen\nconnect\nexpect ret=0\n"
+			  "accept\nexpect ret=0\nsend a data=x rights=1\nexpect ret=1\n"
+			  "recv b bufsize=1 ancbuf=CMSG_SPACE(4)\nexpect ret=1 fds=p0\n",
+		      &sc);
+		sc_run(&sc, NULL, &res);
+		cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+	}
+	for (int i = 0; i < 64; i++)
+		close(squat[i]);
 }
