@@ -5,8 +5,12 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -85,4 +89,65 @@ Test(runner, squatted_listener_names_do_not_matter)
 	}
 	for (int i = 0; i < 64; i++)
 		close(squat[i]);
+}
+
+static const char recv_one[] = "id one\narea flags\nsocket stream pair\n"
+			       "send a data=x rights=1\nexpect ret=1\n"
+			       "recv b bufsize=1 ancbuf=CMSG_SPACE(4)\n"
+			       "expect ret=1 flags=0 fds=p0 data=\"x\"\n";
+
+/* Defect 14: with stdin and stdout closed the scenario's sockets are fds 0
+ * and 1; the CPython backend's dup2 order put its pipe over the socket. */
+Test(runner, cpython_backend_with_the_socket_on_fd_0_or_1)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	int st;
+
+	parse(recv_one, &sc);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(0);
+		close(1);
+		sc_run(&sc, sc_backend_cpython(CPYTHON_DRIVER), &res);
+		if (res.status != SC_PASS)
+			fprintf(stderr, "%s\n", res.why);
+		_exit(res.status == SC_PASS ? 0 : 1);
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the run failed");
+}
+
+/* Defect 14: when fork fails (RLIMIT_NPROC, as a user without privilege)
+ * the CPython backend left its two pipes open. */
+Test(runner, cpython_backend_fork_failure_leaks_nothing)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	int st;
+
+	parse(recv_one, &sc);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit none = { 0, 0 };
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+				       setuid(65534) < 0))
+			_exit(2);
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);   /* /proc/self/fd */
+		if (setrlimit(RLIMIT_NPROC, &none) < 0 || fork() != -1)
+			_exit(3);   /* fork must fail for this test */
+		sc_run(&sc, sc_backend_cpython(CPYTHON_DRIVER), &res);
+		if (!res.fd_table_restored)
+			fprintf(stderr, "%s\n", res.why);
+		_exit(res.fd_table_restored && res.status == SC_FAIL ? 0 : 1);
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "the child died");
+	cr_assert_neq(WEXITSTATUS(st), 3, "fork did not fail under RLIMIT_NPROC 0");
+	cr_assert_eq(WEXITSTATUS(st), 0, "the fd table is not restored (%d)",
+		     WEXITSTATUS(st));
 }
