@@ -225,3 +225,14 @@ int sc_errparse(const char *s, long *neg)
 	}
 	return -1;
 }
+
+int sc_feature_known(const char *name)
+{
+	long opt;
+	if (!strcmp(name, "root") || !strcmp(name, "UNIX_OOB") ||
+	    !strcmp(name, "SCM_PIDFD"))
+		return 1;
+	/* a socket option of the table, by name (not by number) */
+	return !strncmp(name, "SO_", 3) && sc_lookup(sc_sockopts, name, &opt) == 0 &&
+	       sc_name_of(sc_sockopts, opt) != NULL;
+}

@@ -5,7 +5,12 @@
 #include <criterion/parameterized.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <linux/seccomp.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cases.h"
@@ -186,4 +191,32 @@ Test(scenario, numbers_are_decimal_or_hex)
 	cr_assert_eq(sc.steps[0].u.send.items[0].gid, 4294967295L);
 	cr_assert_eq(sc.steps[1].u.recv.bufsize, 16);
 	cr_assert_eq(sc.steps[1].want.ret, -22);
+}
+
+/* Parsing is pure: 'requires' checks the name, the runner probes the
+ * kernel.  Under seccomp's strict mode (read, write, exit only) any probe
+ * (a socket, geteuid) kills the child. */
+Test(scenario, parsing_makes_no_system_call)
+{
+	static struct scenario sc;
+	int st;
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		char err[256];
+		int rc;
+		if (prctl(PR_SET_SECCOMP, SECCOMP_MODE_STRICT) < 0)
+			_exit(3);
+		rc = sc_parse("id x\narea features\nrequires UNIX_OOB\nrequires root\n"
+			      "requires SO_PASSCRED\nrequires SCM_PIDFD\n"
+			      "socket stream\nsend a data=x\n", &sc, err, sizeof err);
+		rc = rc == 0 && sc_parse("id x\narea send\nrequires SO_NOPE\n", &sc,
+					 err, sizeof err) < 0;
+		syscall(SYS_exit, rc ? 0 : 1);   /* exit_group is not allowed */
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "the parser made a system call (signal %d)",
+		  WIFSIGNALED(st) ? WTERMSIG(st) : 0);
+	cr_assert_eq(WEXITSTATUS(st), 0);
 }
