@@ -196,14 +196,10 @@ int lex_string(struct ps *p, const char *v, unsigned char *buf, int max)
 
 int lex_end_of(struct ps *p, const char *w, enum sc_end *e)
 {
-	if (!strcmp(w, "a"))
-		*e = SC_A;
-	else if (!strcmp(w, "b"))
-		*e = SC_B;
-	else if (!strcmp(w, "l"))
-		*e = SC_L;
-	else
+	int i = sc_index_of(sc_end_names, w);
+	if (i < 0)
 		return lex_fail(p, "'%s' is not a socket (a, b or l)", w);
+	*e = (enum sc_end)i;
 	return 0;
 }
 
@@ -232,7 +228,7 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 		r->kind = SC_REF_BAD;
 		return 0;
 	}
-	enum sc_end e;
+	enum sc_end e = SC_A;
 	if (lex_end_of(p, w, &e) < 0)
 		return -1;
 	r->kind = SC_REF_SOCK;

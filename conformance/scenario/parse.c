@@ -231,14 +231,10 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 	for (int i = 2; i < ws->n; i++) {
 		char *w = ws->w[i];
 		if ((v = lex_value_of(w, "api"))) {
-			if (!strcmp(v, "recvmsg"))
-				rq->api = SC_API_RECVMSG;
-			else if (!strcmp(v, "recvmsg_into"))
-				rq->api = SC_API_RECVMSG_INTO;
-			else if (!strcmp(v, "recv_fds"))
-				rq->api = SC_API_RECV_FDS;
-			else
+			int k = sc_index_of(sc_api_names, v);
+			if (k < 0)
 				return lex_fail(p, "unknown api '%s'", v);
+			rq->api = (enum sc_api)k;
 		} else if ((v = lex_value_of(w, "bufsize"))) {
 			if (lex_number(p, v, -1, 1 << 16, &rq->bufsize) < 0)
 				return -1;
@@ -256,14 +252,10 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 			if (sc_flags_parse(v, &rq->flags) < 0)
 				return lex_fail(p, "bad flags '%s'", v);
 		} else if ((v = lex_value_of(w, "warn"))) {
-			if (!strcmp(v, "record"))
-				rq->warn = SC_W_RECORD;
-			else if (!strcmp(v, "ignore"))
-				rq->warn = SC_W_IGNORE;
-			else if (!strcmp(v, "error"))
-				rq->warn = SC_W_ERROR;
-			else
+			int k = sc_index_of(sc_warn_names, v);
+			if (k < 0)
 				return lex_fail(p, "warn is record, ignore or error");
+			rq->warn = (enum sc_warn)k;
 		} else if ((v = lex_value_of(w, "maxitems"))) {
 			if (lex_number(p, v, 1, SC_MAX_RITEMS, &n) < 0)
 				return -1;
@@ -388,13 +380,7 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 				return -1;
 		} else if ((v = lex_value_of(w, "cloexec"))) {
 			st->expect |= SC_F_CLOEXEC;
-			if (!strcmp(v, "none"))
-				o->cloexec = 0;
-			else if (!strcmp(v, "all"))
-				o->cloexec = 1;
-			else if (!strcmp(v, "some"))
-				o->cloexec = 2;
-			else
+			if ((o->cloexec = sc_index_of(sc_cloexec_names, v)) < 0)
 				return lex_fail(p, "cloexec is none, all or some");
 		} else if ((v = lex_value_of(w, "warnings"))) {
 			long n;
@@ -474,14 +460,10 @@ static int header(struct ps *p, struct words *ws, char *rest)
 	/* socket TYPE [pair|listen] */
 	if (ws->n < 2 || ws->n > 3)
 		return lex_fail(p, "socket wants TYPE [pair|listen]");
-	if (!strcmp(ws->w[1], "stream"))
-		sc->type = SC_STREAM;
-	else if (!strcmp(ws->w[1], "dgram"))
-		sc->type = SC_DGRAM;
-	else if (!strcmp(ws->w[1], "seqpacket"))
-		sc->type = SC_SEQPACKET;
-	else
+	int t = sc_index_of(sc_socktype_names, ws->w[1]);
+	if (t < 0)
 		return lex_fail(p, "socket type is stream, dgram or seqpacket");
+	sc->type = (enum sc_socktype)t;
 	if (ws->n == 3 && !strcmp(ws->w[2], "listen"))
 		sc->mode = SC_LISTEN;
 	else if (ws->n == 3 && strcmp(ws->w[2], "pair"))
@@ -496,22 +478,22 @@ static int step(struct ps *p, struct words *ws)
 	struct sc_step *st;
 	long n;
 
+	int op = sc_index_of(sc_op_names, k);
+
+	if (op < 0)
+		return lex_fail(p, "unknown directive '%s'", k);
 	if (sc->nsteps == SC_MAX_STEPS)
 		return lex_fail(p, "more than %d steps", SC_MAX_STEPS);
 	st = &sc->steps[sc->nsteps++];
 	memset(st, 0, sizeof *st);
 	st->line = p->line;
-	if (!strcmp(k, "send")) {
-		st->op = SC_OP_SEND;
+	st->op = (enum sc_op)op;
+	if (op == SC_OP_SEND)
 		return step_send(p, ws, st);
-	}
-	if (!strcmp(k, "recv")) {
-		st->op = SC_OP_RECV;
+	if (op == SC_OP_RECV)
 		return step_recv(p, ws, st);
-	}
-	if (!strcmp(k, "setopt")) {
+	if (op == SC_OP_SETOPT) {
 		long name;
-		st->op = SC_OP_SETOPT;
 		if (ws->n != 4 || lex_end_of(p, ws->w[1], &st->u.opt.end) < 0)
 			return ws->n != 4 ? lex_fail(p, "setopt wants SOCKET OPTION VALUE") : -1;
 		if (lookup(sc_sockopts, ws->w[2], &name) < 0)
@@ -523,26 +505,22 @@ static int step(struct ps *p, struct words *ws)
 		st->u.opt.value = (int)n;
 		return 0;
 	}
-	if (!strcmp(k, "close") || !strcmp(k, "shutdown")) {
-		int sd = k[0] == 's';
-		st->op = sd ? SC_OP_SHUTDOWN : SC_OP_CLOSE;
+	if (op == SC_OP_CLOSE || op == SC_OP_SHUTDOWN) {
+		int sd = op == SC_OP_SHUTDOWN;
 		if (ws->n != 2 + sd || lex_end_of(p, ws->w[1], &st->u.sd.end) < 0)
 			return ws->n != 2 + sd ? lex_fail(p, "%s wants a socket%s", k,
 						      sd ? " and rd, wr or rdwr" : "")
 					       : -1;
 		if (sd) {
 			const char *h = ws->w[2];
-			st->u.sd.how = !strcmp(h, "rd")	    ? SHUT_RD
-				       : !strcmp(h, "wr")   ? SHUT_WR
-				       : !strcmp(h, "rdwr") ? SHUT_RDWR
-							    : -1;
+			/* sc_shut_names is indexed by SHUT_RD, SHUT_WR, SHUT_RDWR */
+			st->u.sd.how = sc_index_of(sc_shut_names, h);
 			if (st->u.sd.how < 0)
 				return lex_fail(p, "shutdown is rd, wr or rdwr");
 		}
 		return 0;
 	}
-	if (!strcmp(k, "connect") || !strcmp(k, "accept")) {
-		st->op = k[0] == 'c' ? SC_OP_CONNECT : SC_OP_ACCEPT;
+	if (op == SC_OP_CONNECT || op == SC_OP_ACCEPT) {
 		if (ws->n != 1)
 			return lex_fail(p, "%s takes nothing", k);
 		if (sc->mode != SC_LISTEN)
@@ -551,27 +529,21 @@ static int step(struct ps *p, struct words *ws)
 			return lex_fail(p, "a dgram listener accepts nothing");
 		return 0;
 	}
-	if (!strcmp(k, "gc") || !strcmp(k, "check")) {
-		st->op = k[0] == 'g' ? SC_OP_GC : SC_OP_CHECK;
+	if (op == SC_OP_GC || op == SC_OP_CHECK) {
 		if (ws->n < 2)
 			return lex_fail(p, "%s wants pipes", k);
 		return pipes(p, ws, 1, st);
 	}
-	if (!strcmp(k, "rlimit")) {
+	if (op == SC_OP_RLIMIT) {
 		char *v = ws->n == 2 ? lex_value_of(ws->w[1], "free") : NULL;
-		st->op = SC_OP_RLIMIT;
 		if (!v)
 			return lex_fail(p, "rlimit wants free=N");
 		return lex_number(p, v, 0, 64, &st->u.rlimit.free);
 	}
-	if (!strcmp(k, "as")) {
-		st->op = SC_OP_AS_NOBODY;
-		if (ws->n != 2 || strcmp(ws->w[1], "nobody"))
-			return lex_fail(p, "as wants nobody");
-		return 0;
-	}
-	sc->nsteps--;
-	return lex_fail(p, "unknown directive '%s'", k);
+	/* SC_OP_AS_NOBODY */
+	if (ws->n != 2 || strcmp(ws->w[1], "nobody"))
+		return lex_fail(p, "as wants nobody");
+	return 0;
 }
 
 int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
