@@ -18,7 +18,8 @@ static void put(struct out *o, const char *fmt, ...)
 	va_list ap;
 	int k;
 	va_start(ap, fmt);
-	k = vsnprintf(o->buf + (o->n < o->len ? o->n : o->len),
+	/* buf may be NULL (len 0) when only measuring */
+	k = vsnprintf(o->n < o->len ? o->buf + o->n : NULL,
 		      o->n < o->len ? o->len - o->n : 0, fmt, ap);
 	va_end(ap);
 	if (k > 0)
