@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -112,13 +113,57 @@ static long ret_of(json_t *r)
 	return -EPROTO;
 }
 
+/* The driver's line, every key checked: exactly ret, flags, warnings,
+ * items ([[level, type, len]...]), fds ([[dev, ino, cloexec]...]) and data
+ * (hex); 0, or -1 when anything is missing, extra, of the wrong type or too
+ * long (then the receive shows -EPROTO, never a silent 0). */
+static int rx_from_json(json_t *j, struct sc_rx *rx)
+{
+	json_t *ret, *items, *fds, *v;
+	json_int_t flags, warnings;
+	const char *hex;
+	size_t i, n;
+
+	if (json_unpack(j, "{s:o, s:I, s:I, s:o, s:o, s:s !}", "ret", &ret, "flags",
+			&flags, "warnings", &warnings, "items", &items, "fds", &fds,
+			"data", &hex) < 0 ||
+	    !json_is_array(items) || json_array_size(items) > SC_MAX_RITEMS ||
+	    !json_is_array(fds) || json_array_size(fds) > SC_MAX_REFS ||
+	    flags < INT_MIN || flags > INT_MAX || warnings < 0 ||
+	    (n = strlen(hex)) % 2 || n > 2 * SC_MAX_DATA)
+		return -1;
+	rx->ret = ret_of(ret);
+	rx->flags = (int)flags;
+	rx->warnings = (unsigned long)warnings;
+	json_array_foreach(items, i, v) {
+		json_int_t level, type, len;
+		if (json_unpack(v, "[III!]", &level, &type, &len) < 0)
+			return -1;
+		rx->items[rx->nitems++] = (struct sc_ritem){ (int)level, (int)type, (long)len };
+	}
+	json_array_foreach(fds, i, v) {
+		json_int_t dev, ino, cloexec;
+		if (json_unpack(v, "[III!]", &dev, &ino, &cloexec) < 0)
+			return -1;
+		rx->fds[rx->nfds].dev = (dev_t)dev;
+		rx->fds[rx->nfds].ino = (ino_t)ino;
+		rx->fds[rx->nfds++].cloexec = (int)cloexec;
+	}
+	for (; *hex; hex += 2) {
+		char b[3] = { hex[0], hex[1], 0 };
+		if (!isxdigit((unsigned char)b[0]) || !isxdigit((unsigned char)b[1]))
+			return -1;
+		rx->data[rx->datalen++] = (unsigned char)strtoul(b, NULL, 16);
+	}
+	return 0;
+}
+
 static void recv_cpython(const struct sc_backend *be, int sock,
 			 const struct sc_recv *rq, struct sc_rx *rx, void **hold)
 {
 	static char line[1 << 18];
 	json_error_t err;
-	json_t *j, *v;
-	size_t i;
+	json_t *j;
 
 	rx->ret = -EPROTO;
 	rx->controllen = -1;   /* CPython does not show it */
@@ -129,29 +174,10 @@ static void recv_cpython(const struct sc_backend *be, int sock,
 	if (read_line(drv.out, line, sizeof line) < 0 ||
 	    !(j = json_loads(line, 0, &err)))
 		return;
-	rx->ret = ret_of(json_object_get(j, "ret"));
-	rx->flags = (int)json_integer_value(json_object_get(j, "flags"));
-	rx->warnings = (unsigned long)json_integer_value(json_object_get(j, "warnings"));
-	json_array_foreach(json_object_get(j, "items"), i, v) {
-		if (rx->nitems == SC_MAX_RITEMS)
-			break;
-		rx->items[rx->nitems++] = (struct sc_ritem){
-			(int)json_integer_value(json_array_get(v, 0)),
-			(int)json_integer_value(json_array_get(v, 1)),
-			(long)json_integer_value(json_array_get(v, 2)) };
-	}
-	json_array_foreach(json_object_get(j, "fds"), i, v) {
-		if (rx->nfds == SC_MAX_REFS)
-			break;
-		rx->fds[rx->nfds].dev = (dev_t)json_integer_value(json_array_get(v, 0));
-		rx->fds[rx->nfds].ino = (ino_t)json_integer_value(json_array_get(v, 1));
-		rx->fds[rx->nfds++].cloexec = (int)json_integer_value(json_array_get(v, 2));
-	}
-	const char *hex = json_string_value(json_object_get(j, "data"));
-	for (; hex && isxdigit((unsigned char)hex[0]) && isxdigit((unsigned char)hex[1]) &&
-	       rx->datalen < SC_MAX_DATA; hex += 2) {
-		char b[3] = { hex[0], hex[1], 0 };
-		rx->data[rx->datalen++] = (unsigned char)strtoul(b, NULL, 16);
+	if (rx_from_json(j, rx) < 0) {
+		memset(rx, 0, sizeof *rx);
+		rx->ret = -EPROTO;
+		rx->controllen = -1;
 	}
 	json_decref(j);
 }

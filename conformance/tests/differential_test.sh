@@ -1,6 +1,6 @@
 #!/bin/sh
 # differential_test.sh ANCDATA DRIVER: the CPython differential compares
-# whole observations.  Deliberately wrong copies of the driver, each wrong
+# whole observations, and reads the driver's answers strictly.  Deliberately wrong copies of the driver, each wrong
 # only in a field that comes late in a 253-fd observation (over 1,000 bytes
 # of text), must be caught, with the field named.
 set -u
@@ -27,6 +27,9 @@ wrong() { # name sed-expression field
 wrong data 's/out\["data"\] = data.hex()/out["data"] = (data[:-1] + b"?").hex()/' data
 # the last fd's close-on-exec bit
 wrong cloexec 's/0 if os.get_inheritable(fd) else 1\]/0 if os.get_inheritable(fd) != (fd == fds[-1]) else 1]/' cloexec
+# a driver line of the wrong shape (flags as a string) is a protocol error,
+# not a silent flags=0
+wrong shape 's/out\["flags"\] = mflags/out["flags"] = str(mflags)/' ret
 "$bin" differential --driver "$driver" --filter trunc_rights253_anc1028 >"$tmp/out" 2>&1 ||
 	{ echo "FAIL: the real driver differs"; cat "$tmp/out"; fail=1; }
 exit $fail
