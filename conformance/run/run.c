@@ -484,8 +484,11 @@ void sc_run(const struct scenario *sc, const struct sc_backend *be,
 static int step_budget_ms(const struct scenario *sc, const struct sc_backend *be,
 			  int i)
 {
-	const struct sc_step *st = &sc->steps[i];
+	const struct sc_step *st;
 	int ms = 10000;
+	if (i < 0 || i >= sc->nsteps)
+		return ms;                 /* after the steps: the fd table check */
+	st = &sc->steps[i];
 	if (st->op == SC_OP_GC)
 		ms += 2000;                /* gc_settle waits up to 2 s */
 	if (st->op == SC_OP_RECV && be && be->script)
@@ -538,8 +541,7 @@ static int collect(int fd, const struct scenario *sc, const struct sc_backend *b
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		int i = res->nsteps < sc->nsteps ? res->nsteps : sc->nsteps - 1;
-		*budget = step_budget_ms(sc, be, i);
+		*budget = step_budget_ms(sc, be, res->nsteps);
 		if ((rc = read_by(fd, &m, sizeof m, &t0, *budget)) < 0)
 			return rc;
 		if (m.type == MSG_RESULT) {
