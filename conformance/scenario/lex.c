@@ -215,8 +215,8 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 	}
 	if (w[0] == 'p' && isdigit((unsigned char)w[1])) {
 		long k;
-		if (number(w + 1, &k) < 0 || w[1] == '-' || w[2] == 'x' ||
-		    k >= SC_MAX_PIPES)
+		if (strspn(w + 1, "0123456789") != strlen(w + 1) ||
+		    number(w + 1, &k) < 0 || k >= SC_MAX_PIPES)
 			return lex_fail(p, "bad pipe '%s'", w);
 		if (making && k >= p->sc->npipes)
 			return lex_fail(p, "pipe %s is not made yet (use new)", w);

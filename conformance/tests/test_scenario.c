@@ -128,6 +128,7 @@ static struct bad bads[] = {
 	{ "id x\narea send\nsocket stream\nrecv b\nexpect ret=1x\n", "line 5: bad ret" },
 	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p00\n", "line 5: bad pipe 'p00'" },
 	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p0x0\n", "line 5: bad pipe" },
+	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p0X0\n", "line 5: bad pipe" },
 	{ "id x\narea send\nsocket stream\nsetopt a 0x1ffffffff 1\n", "line 4: unknown option" },
 };
 
