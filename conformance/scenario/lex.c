@@ -236,19 +236,16 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 	return 0;
 }
 
-int lex_list_next(char **s, char *tok, size_t max)
+int lex_list_next(struct ps *p, char **s, char *tok, size_t max)
 {
-	size_t n = 0;
+	size_t n = strcspn(*s, ",");
 	if (**s == '\0')
 		return 0;
-	while (**s && **s != ',') {
-		if (n + 1 < max)
-			tok[n++] = **s;
-		(*s)++;
-	}
-	if (**s == ',')
-		(*s)++;
+	if (n >= max)   /* never cut: a cut token could read as another */
+		return lex_fail(p, "list item longer than %zu: '%.20s...'", max - 1, *s);
+	memcpy(tok, *s, n);
 	tok[n] = '\0';
+	*s += n + ((*s)[n] == ',');
 	return 1;
 }
 

@@ -27,13 +27,14 @@ static int rights(struct ps *p, struct sc_send *sd, char *v)
 {
 	char tok[32];
 	struct sc_item *it;
+	int more;
 
 	if (sd->nitems == SC_MAX_ITEMS)
 		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
 	it->kind = SC_IT_RIGHTS;
 	it->ref0 = sd->nrefs;
-	while (lex_list_next(&v, tok, sizeof tok)) {
+	while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 		long count = 1;
 		int many = isdigit((unsigned char)tok[0]);
 		if (many && lex_number(p, tok, 0, SC_MAX_REFS, &count) < 0)
@@ -46,7 +47,7 @@ static int rights(struct ps *p, struct sc_send *sd, char *v)
 			it->nrefs++;
 		}
 	}
-	return 0;
+	return more;
 }
 
 
@@ -292,9 +293,10 @@ static int pipes(struct ps *p, struct words *ws, int from, struct sc_step *st)
 static int pipeset(struct ps *p, char *v, unsigned char *set)
 {
 	char tok[16];
+	int more;
 	if (!strcmp(v, "-"))
 		return 0;
-	while (lex_list_next(&v, tok, sizeof tok)) {
+	while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 		struct sc_ref r;
 		if (lex_ref(p, tok, &r, 0) < 0)
 			return -1;
@@ -302,7 +304,7 @@ static int pipeset(struct ps *p, char *v, unsigned char *set)
 			return lex_fail(p, "'%s' is not a pipe", tok);
 		set[r.pipe / 8] |= (unsigned char)(1 << (r.pipe % 8));
 	}
-	return 0;
+	return more;
 }
 
 static const struct sc_name item_alias[] = {
@@ -313,9 +315,10 @@ static const struct sc_name item_alias[] = {
 static int items(struct ps *p, char *v, struct sc_obs *o)
 {
 	char tok[64];
+	int more;
 	if (!strcmp(v, "-"))
 		return 0;
-	while (lex_list_next(&v, tok, sizeof tok)) {
+	while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 		char *colon = strrchr(tok, ':'), *slash = strchr(tok, '/');
 		long level = SOL_SOCKET, type, len;
 		if (!colon || o->nitems == SC_MAX_RITEMS)
@@ -335,7 +338,7 @@ static int items(struct ps *p, char *v, struct sc_obs *o)
 			return -1;
 		o->items[o->nitems++] = (struct sc_ritem){ (int)level, (int)type, len };
 	}
-	return 0;
+	return more;
 }
 
 static int expect(struct ps *p, struct words *ws, struct sc_step *st)
@@ -362,14 +365,17 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 				return -1;
 		} else if ((v = lex_value_of(w, "fds"))) {
 			char tok[16];
+			int more = 0;
 			st->expect |= SC_F_FDS;
 			if (strcmp(v, "-"))
-				while (lex_list_next(&v, tok, sizeof tok)) {
+				while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 					if (o->nfds == SC_MAX_REFS)
 						return lex_fail(p, "too many fds");
 					if (lex_ref(p, tok, &o->fds[o->nfds++], 0) < 0)
 						return -1;
 				}
+			if (more < 0)
+				return -1;
 		} else if ((v = lex_value_of(w, "dropped"))) {
 			st->expect |= SC_F_DROPPED;
 			if (pipeset(p, v, o->dropped) < 0)

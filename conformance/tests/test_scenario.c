@@ -54,7 +54,7 @@ Test(scenario, equal_sees_differences)
 }
 
 struct bad {
-	char text[200];
+	char text[240];
 	char want[80];  /* the start of the error */
 };
 
@@ -130,6 +130,9 @@ static struct bad bads[] = {
 	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p0x0\n", "line 5: bad pipe" },
 	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p0X0\n", "line 5: bad pipe" },
 	{ "id x\narea send\nsocket stream\nsetopt a 0x1ffffffff 1\n", "line 4: unknown option" },
+	/* a list item is never cut to fit: cut, this one read as rights:0 */
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect items=rights:0x000000000000000000000000000000000000000000000000000000004zz\n",
+	  "line 5: list item longer than 63" },
 };
 
 ParameterizedTestParameters(scenario, broken_input_names_its_line)
