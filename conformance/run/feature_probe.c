@@ -41,14 +41,13 @@ int sc_unix_oob(void)
 int sc_feature(const char *name)
 {
 	long opt;
+	if (!sc_feature_known(name))
+		return -1;
 	if (!strcmp(name, "root"))
 		return geteuid() == 0;
 	if (!strcmp(name, "UNIX_OOB"))
 		return sc_unix_oob();
 	if (!strcmp(name, "SCM_PIDFD"))
 		name = "SO_PASSPIDFD";
-	if (!strncmp(name, "SO_", 3) && sc_lookup(sc_sockopts, name, &opt) == 0 &&
-	    sc_name_of(sc_sockopts, opt))
-		return sc_sockopt_exists((int)opt);
-	return -1;
+	return sc_lookup(sc_sockopts, name, &opt) == 0 && sc_sockopt_exists((int)opt);
 }

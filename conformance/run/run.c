@@ -309,7 +309,6 @@ static long do_step(struct rt *t, const struct sc_backend *be, int i,
 static int open_sockets(struct rt *t)
 {
 	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
-	static unsigned serial;
 	int type = types[t->sc->type], sv[2];
 
 	if (t->sc->mode == SC_PAIR) {
@@ -319,105 +318,39 @@ static int open_sockets(struct rt *t)
 		t->fd[SC_B] = sv[1];
 		return 0;
 	}
-	/* a listener on an abstract address, and an unconnected client */
-	memset(&t->laddr, 0, sizeof t->laddr);
-	t->laddr.sun_family = AF_UNIX;
-	int n = snprintf(t->laddr.sun_path + 1, sizeof t->laddr.sun_path - 1,
-			 "ancdata-%d-%u", getpid(), serial++);
-	t->laddrlen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n);
+	/* a listener on an address the kernel picks (autobind: an abstract
+	 * name no one can take first), and an unconnected client */
+	struct sockaddr_un any = { .sun_family = AF_UNIX };
 	t->fd[SC_L] = socket(AF_UNIX, type, 0);
 	t->fd[SC_A] = socket(AF_UNIX, type, 0);
+	t->laddrlen = sizeof t->laddr;
 	if (t->fd[SC_L] < 0 || t->fd[SC_A] < 0 ||
-	    bind(t->fd[SC_L], (struct sockaddr *)&t->laddr, t->laddrlen) < 0 ||
+	    bind(t->fd[SC_L], (struct sockaddr *)&any, sizeof(sa_family_t)) < 0 ||
+	    getsockname(t->fd[SC_L], (struct sockaddr *)&t->laddr, &t->laddrlen) < 0 ||
 	    (type != SOCK_DGRAM && listen(t->fd[SC_L], 8) < 0))
 		return -errno;
 	return 0;
 }
 
-/* "line N: fds=p0,p1 expected, observed fds=p1,p0", in the expect syntax. */
-static void mismatch(const struct sc_step *st, unsigned field,
-		     const struct sc_obs *w, const struct sc_obs *o, char *why,
-		     size_t len)
-{
-	static struct sc_step tmp;
-	char a[200], b[200];
-	tmp.expect = field;
-	tmp.want = *w;
-	sc_print_fields(&tmp, a, sizeof a);
-	tmp.want = *o;
-	sc_print_fields(&tmp, b, sizeof b);
-	snprintf(why, len, "line %d:%s expected, observed%s", st->line, a, b);
-}
-
-/* First mismatch between what a step showed and what it expects. */
+/* The first field in which a step's observation differs from what it
+ * expects, both in the expect syntax:
+ * "line N: fds: expected fds=p0,p1, observed fds=p1,p0".  The text is
+ * ASCII (the printer escapes every other byte), so a cut never splits a
+ * character. */
 static int compare(const struct sc_step *st, const struct sc_obs *o, char *why,
 		   size_t len)
 {
-	const struct sc_obs *w = &st->want;
-	char a[128], b[128];
+	unsigned d = sc_obs_diff(&st->want, o, st->expect), f;
+	char a[240], b[240];
 
-	if ((st->expect & SC_F_RET) && w->ret != o->ret) {
-		snprintf(a, sizeof a, "%s", sc_errname(w->ret));
-		snprintf(why, len, "line %d: ret: expected %s, observed %s", st->line,
-			 a, sc_errname(o->ret));
-		return 1;
-	}
-	if ((st->expect & SC_F_FLAGS) && w->flags != o->flags) {
-		sc_flags_str(w->flags, a, sizeof a);
-		sc_flags_str(o->flags, b, sizeof b);
-		snprintf(why, len, "line %d: flags: expected %s, observed %s",
-			 st->line, a, b);
-		return 1;
-	}
-	if ((st->expect & SC_F_ITEMS) &&
-	    (w->nitems != o->nitems ||
-	     memcmp(w->items, o->items, (size_t)o->nitems * sizeof o->items[0]))) {
-		size_t n = 0;
-		b[0] = '\0';
-		for (int i = 0; i < o->nitems && n < sizeof b; i++)
-			n += (size_t)snprintf(b + n, sizeof b - n, "%s%d/%d:%ld",
-					      i ? "," : "", o->items[i].level,
-					      o->items[i].type, o->items[i].len);
-		snprintf(why, len, "line %d: items: expected %d, observed %d [%s]",
-			 st->line, w->nitems, o->nitems, o->nitems ? b : "-");
-		return 1;
-	}
-	if ((st->expect & SC_F_FDS) &&
-	    (w->nfds != o->nfds ||
-	     memcmp(w->fds, o->fds, (size_t)o->nfds * sizeof o->fds[0]))) {
-		mismatch(st, SC_F_FDS, w, o, why, len);
-		return 1;
-	}
-	if ((st->expect & SC_F_DROPPED) && memcmp(w->dropped, o->dropped, sizeof o->dropped)) {
-		mismatch(st, SC_F_DROPPED, w, o, why, len);
-		return 1;
-	}
-	if ((st->expect & SC_F_GONE) && memcmp(w->gone, o->gone, sizeof o->gone)) {
-		mismatch(st, SC_F_GONE, w, o, why, len);
-		return 1;
-	}
-	if ((st->expect & SC_F_CLOEXEC) && w->cloexec != o->cloexec) {
-		snprintf(why, len, "line %d: cloexec: expected %d, observed %d",
-			 st->line, w->cloexec, o->cloexec);
-		return 1;
-	}
-	if ((st->expect & SC_F_WARNINGS) && w->warnings != o->warnings) {
-		snprintf(why, len, "line %d: warnings: expected %lu, observed %lu",
-			 st->line, w->warnings, o->warnings);
-		return 1;
-	}
-	if ((st->expect & SC_F_CONTROLLEN) && w->controllen != o->controllen) {
-		snprintf(why, len, "line %d: controllen: expected %ld, observed %ld",
-			 st->line, w->controllen, o->controllen);
-		return 1;
-	}
-	if ((st->expect & SC_F_DATA) &&
-	    (w->datalen != o->datalen || memcmp(w->data, o->data, (size_t)o->datalen))) {
-		snprintf(why, len, "line %d: data: expected %d bytes, observed %d",
-			 st->line, w->datalen, o->datalen);
-		return 1;
-	}
-	return 0;
+	if (!d)
+		return 0;
+	f = d & -d;
+	sc_print_obs(&st->want, f, a, sizeof a);
+	sc_print_obs(o, f, b, sizeof b);
+	snprintf(why, len, "line %d: %s: expected%s, observed%s", st->line,
+		 sc_field_names[__builtin_ctz(f)], a, b[0] ? b : " nothing");
+	return 1;
 }
 
 static void finish(struct rt *t)
@@ -434,8 +367,40 @@ static void finish(struct rt *t)
 	}
 }
 
-void sc_run(const struct scenario *sc, const struct sc_backend *be,
-	    struct sc_result *res)
+/* What the child of sc_run_isolated streams to its parent: each step's
+ * observation as the step completes, then the whole result. */
+enum { MSG_STEP = 1, MSG_RESULT = 2 };
+struct msg {
+	int type;
+	int step;
+};
+
+static int write_all(int fd, const void *buf, size_t len)
+{
+	const char *b = buf;
+	while (len) {
+		ssize_t n = write(fd, b, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		b += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static void report_step(int fd, int i, const struct sc_obs *o)
+{
+	struct msg m = { MSG_STEP, i };
+	if (fd >= 0 && (write_all(fd, &m, sizeof m) < 0 ||
+			write_all(fd, o, sizeof *o) < 0))
+		_exit(1);   /* only the isolated child reports */
+}
+
+/* sc_run, reporting each step's observation on report_fd (when >= 0) */
+static void run(const struct scenario *sc, const struct sc_backend *be,
+		struct sc_result *res, int report_fd)
 {
 	static struct rt t;
 	int baseline;
@@ -494,6 +459,7 @@ void sc_run(const struct scenario *sc, const struct sc_backend *be,
 		if (hold)
 			be->release(be, hold);
 		res->nsteps = i + 1;
+		report_step(report_fd, i, o);
 		if (res->status == SC_PASS &&
 		    compare(&sc->steps[i], o, res->why, sizeof res->why))
 			res->status = SC_FAIL;
@@ -507,14 +473,55 @@ void sc_run(const struct scenario *sc, const struct sc_backend *be,
 	}
 }
 
-static int read_all(int fd, void *buf, size_t len)
+void sc_run(const struct scenario *sc, const struct sc_backend *be,
+	    struct sc_result *res)
+{
+	run(sc, be, res, -1);
+}
+
+/* How long step i may take before its runner counts as hung: a hang guard,
+ * not a measure.  Setting up counts to the first step. */
+static int step_budget_ms(const struct scenario *sc, const struct sc_backend *be,
+			  int i)
+{
+	const struct sc_step *st;
+	int ms = 10000;
+	if (i < 0 || i >= sc->nsteps)
+		return ms;                 /* after the steps: the fd table check */
+	st = &sc->steps[i];
+	if (st->op == SC_OP_GC)
+		ms += 2000;                /* gc_settle waits up to 2 s */
+	if (st->op == SC_OP_RECV && be && be->script)
+		ms += 20000;               /* the driver's own two hang guards */
+	return ms;
+}
+
+static long ms_since(const struct timespec *t0)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
+}
+
+/* len bytes, before budget_ms since t0: 0, -1 at EOF or error, -2 late */
+static int read_by(int fd, void *buf, size_t len, const struct timespec *t0,
+		   long budget_ms)
 {
 	size_t got = 0;
 	while (got < len) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
-		if (poll(&p, 1, 10000) <= 0)   /* a hang guard, not a measure */
-			return -1;
-		ssize_t n = read(fd, (char *)buf + got, len - got);
+		long left = budget_ms - ms_since(t0);
+		int r;
+		if (left <= 0)
+			return -2;
+		r = poll(&p, 1, (int)left);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r == 0)
+			return -2;
+		ssize_t n = r < 0 ? -1 : read(fd, (char *)buf + got, len - got);
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			return -1;
 		got += (size_t)n;
@@ -522,14 +529,62 @@ static int read_all(int fd, void *buf, size_t len)
 	return 0;
 }
 
+/* Read the child's stream into res: 0 when the whole result came, -1 when
+ * the child stopped early, -2 when a step overran its budget.  Either way
+ * res->nsteps observations are kept. */
+static int collect(int fd, const struct scenario *sc, const struct sc_backend *be,
+		   struct sc_result *res, long *budget)
+{
+	struct timespec t0;
+	struct msg m;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		*budget = step_budget_ms(sc, be, res->nsteps);
+		if ((rc = read_by(fd, &m, sizeof m, &t0, *budget)) < 0)
+			return rc;
+		if (m.type == MSG_RESULT) {
+			int n = res->nsteps;
+			rc = read_by(fd, res, sizeof *res, &t0, *budget);
+			if (rc < 0)
+				res->nsteps = n;   /* what streamed in is still good */
+			return rc;
+		}
+		if (m.type != MSG_STEP || m.step != res->nsteps || m.step >= sc->nsteps)
+			return -1;
+		if ((rc = read_by(fd, &res->obs[m.step], sizeof res->obs[0], &t0,
+				  *budget)) < 0)
+			return rc;
+		res->nsteps = m.step + 1;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+	}
+}
+
+/* what the error says about where the runner stopped */
+static void where(const struct scenario *sc, const struct sc_result *res,
+		  char *out, size_t len)
+{
+	if (res->nsteps >= sc->nsteps) {
+		snprintf(out, len, "after its last step");
+		return;
+	}
+	const struct sc_step *st = &sc->steps[res->nsteps];
+	snprintf(out, len, "in step %d (line %d: %s), after %d step%s ran",
+		 res->nsteps + 1, st->line, sc_op_names[st->op], res->nsteps,
+		 res->nsteps == 1 ? "" : "s");
+}
+
 void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
 		     struct sc_result *res)
 {
-	int p[2], st;
+	int p[2], st = 0, rc = -1;
+	long budget = 0;
+	char at[128];
 	pid_t pid;
 
-	if (pipe(p) < 0) {
-		memset(res, 0, sizeof *res);
+	memset(res, 0, sizeof *res);
+	if (pipe2(p, O_CLOEXEC) < 0) {
 		res->status = SC_ERROR;
 		snprintf(res->why, sizeof res->why, "pipe: %s", strerror(errno));
 		return;
@@ -537,37 +592,37 @@ void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
 	fflush(NULL);
 	pid = fork();
 	if (pid == 0) {
+		struct msg m = { MSG_RESULT, 0 };
 		close(p[0]);
-		sc_run(sc, be, res);
-		const char *b = (const char *)res;
-		size_t left = sizeof *res;
-		while (left) {
-			ssize_t n = write(p[1], b, left);
-			if (n <= 0)
-				_exit(1);
-			b += n;
-			left -= (size_t)n;
-		}
+		run(sc, be, res, p[1]);
+		if (write_all(p[1], &m, sizeof m) < 0 ||
+		    write_all(p[1], res, sizeof *res) < 0)
+			_exit(1);
 		_exit(0);
 	}
 	close(p[1]);
-	int ok = pid > 0 && read_all(p[0], res, sizeof *res) == 0;
+	if (pid > 0)
+		rc = collect(p[0], sc, be, res, &budget);
 	close(p[0]);
-	if (pid > 0 && !ok)
+	if (pid > 0 && rc < 0)
 		kill(pid, SIGKILL);
 	if (pid > 0)
-		waitpid(pid, &st, 0);
-	if (!ok) {
-		memset(res, 0, sizeof *res);
-		res->status = SC_ERROR;
-		if (pid < 0)
-			snprintf(res->why, sizeof res->why, "fork: %s", strerror(errno));
-		else if (WIFSIGNALED(st))
-			snprintf(res->why, sizeof res->why,
-				 "the runner died of signal %d (or hung 10 s)",
-				 WTERMSIG(st));
-		else
-			snprintf(res->why, sizeof res->why, "the runner exited %d",
-				 WEXITSTATUS(st));
-	}
+		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+			;
+	if (rc == 0)
+		return;
+	res->status = SC_ERROR;
+	where(sc, res, at, sizeof at);
+	if (pid < 0)
+		snprintf(res->why, sizeof res->why, "fork: %s", strerror(errno));
+	else if (rc == -2)
+		snprintf(res->why, sizeof res->why,
+			 "the runner hung %s: no answer in %ld s, killed", at,
+			 budget / 1000);
+	else if (WIFSIGNALED(st))
+		snprintf(res->why, sizeof res->why, "the runner died of signal %d %s",
+			 WTERMSIG(st), at);
+	else
+		snprintf(res->why, sizeof res->why, "the runner exited %d %s",
+			 WEXITSTATUS(st), at);
 }

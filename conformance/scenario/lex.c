@@ -10,8 +10,21 @@
 #include <sys/socket.h>
 
 #include "lex.h"
+#include "names.h"
 
 static int expr(struct ps *p, const char **s, long *v);
+
+static int hexval(char c)
+{
+	return isdigit((unsigned char)c) ? c - '0' : (tolower((unsigned char)c) - 'a' + 10);
+}
+
+/* a whole decimal number (sc_number_at): 0 or -1 */
+static int number(const char *s, long *v)
+{
+	const char *end = sc_number_at(s, v);
+	return end && *end == '\0' ? 0 : -1;
+}
 
 int lex_fail(struct ps *p, const char *fmt, ...)
 {
@@ -30,7 +43,7 @@ int lex_fail(struct ps *p, const char *fmt, ...)
 
 static int factor(struct ps *p, const char **s, long *v)
 {
-	char *end;
+	const char *end;
 	if (!strncmp(*s, "CMSG_LEN(", 9) || !strncmp(*s, "CMSG_SPACE(", 11)) {
 		int space = (*s)[5] == 'S';
 		long n;
@@ -57,10 +70,9 @@ static int factor(struct ps *p, const char **s, long *v)
 	}
 	if (!isdigit((unsigned char)**s) && **s != '-')
 		return lex_fail(p, "expected a number at '%.20s'", *s);
-	errno = 0;
-	*v = strtol(*s, &end, 0);
-	if (end == *s || errno)
-		return lex_fail(p, "bad number at '%.20s'", *s);
+	if (!(end = sc_number_at(*s, v)))
+		return lex_fail(p, "bad number at '%.20s' (decimal or 0x hex, no leading "
+			       "zeros, in range)", *s);
 	*s = end;
 	return 0;
 }
@@ -161,15 +173,14 @@ int lex_string(struct ps *p, const char *v, unsigned char *buf, int max)
 			case 't': c = '\t'; break;
 			case '0': c = 0; break;
 			case '\\': case '"': c = *v; break;
-			case 'x': {
-				char h[3] = { v[1], v[1] ? v[2] : 0, 0 };
-				char *end;
-				c = (int)strtol(h, &end, 16);
-				if (end != h + 2)
-					return lex_fail(p, "bad \\x escape");
+			case 'x':
+				/* exactly two hex digits: \x-1 and \x 9 are refused */
+				if (!isxdigit((unsigned char)v[1]) ||
+				    !isxdigit((unsigned char)v[2]))
+					return lex_fail(p, "bad \\x escape (two hex digits)");
+				c = hexval(v[1]) << 4 | hexval(v[2]);
 				v += 2;
 				break;
-			}
 			default:
 				return lex_fail(p, "unknown escape \\%c", *v ? *v : '0');
 			}
@@ -185,14 +196,10 @@ int lex_string(struct ps *p, const char *v, unsigned char *buf, int max)
 
 int lex_end_of(struct ps *p, const char *w, enum sc_end *e)
 {
-	if (!strcmp(w, "a"))
-		*e = SC_A;
-	else if (!strcmp(w, "b"))
-		*e = SC_B;
-	else if (!strcmp(w, "l"))
-		*e = SC_L;
-	else
+	int i = sc_index_of(sc_end_names, w);
+	if (i < 0)
 		return lex_fail(p, "'%s' is not a socket (a, b or l)", w);
+	*e = (enum sc_end)i;
 	return 0;
 }
 
@@ -207,9 +214,9 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 		return 0;
 	}
 	if (w[0] == 'p' && isdigit((unsigned char)w[1])) {
-		char *end;
-		long k = strtol(w + 1, &end, 10);
-		if (*end || k < 0 || k >= SC_MAX_PIPES)
+		long k;
+		if (strspn(w + 1, "0123456789") != strlen(w + 1) ||
+		    number(w + 1, &k) < 0 || k >= SC_MAX_PIPES)
 			return lex_fail(p, "bad pipe '%s'", w);
 		if (making && k >= p->sc->npipes)
 			return lex_fail(p, "pipe %s is not made yet (use new)", w);
@@ -221,7 +228,7 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 		r->kind = SC_REF_BAD;
 		return 0;
 	}
-	enum sc_end e;
+	enum sc_end e = SC_A;
 	if (lex_end_of(p, w, &e) < 0)
 		return -1;
 	r->kind = SC_REF_SOCK;
@@ -229,19 +236,16 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 	return 0;
 }
 
-int lex_list_next(char **s, char *tok, size_t max)
+int lex_list_next(struct ps *p, char **s, char *tok, size_t max)
 {
-	size_t n = 0;
+	size_t n = strcspn(*s, ",");
 	if (**s == '\0')
 		return 0;
-	while (**s && **s != ',') {
-		if (n + 1 < max)
-			tok[n++] = **s;
-		(*s)++;
-	}
-	if (**s == ',')
-		(*s)++;
+	if (n >= max)   /* never cut: a cut token could read as another */
+		return lex_fail(p, "list item longer than %zu: '%.20s...'", max - 1, *s);
+	memcpy(tok, *s, n);
 	tok[n] = '\0';
+	*s += n + ((*s)[n] == ',');
 	return 1;
 }
 
@@ -249,13 +253,11 @@ int lex_hexbytes(struct ps *p, const char *h, unsigned char *out, int max)
 {
 	int n = 0;
 	for (; h[0] && h[0] != ')'; h += 2) {
-		char b[3] = { h[0], h[1], 0 };
-		char *end;
 		if (!h[1] || n == max)
 			return lex_fail(p, "bad or long hex");
-		out[n++] = (unsigned char)strtol(b, &end, 16);
-		if (end != b + 2)
-			return lex_fail(p, "bad hex '%s'", b);
+		if (!isxdigit((unsigned char)h[0]) || !isxdigit((unsigned char)h[1]))
+			return lex_fail(p, "bad hex '%.2s'", h);
+		out[n++] = (unsigned char)(hexval(h[0]) << 4 | hexval(h[1]));
 	}
 	return n;
 }

@@ -30,8 +30,9 @@ int lex_string(struct ps *p, const char *v, unsigned char *buf, int max);
 int lex_end_of(struct ps *p, const char *w, enum sc_end *e);
 /* one fd reference: new (making), pK, a, b, l, bad, and ? in expectations */
 int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making);
-/* the next comma-separated token of *s into tok; 0 at the end */
-int lex_list_next(char **s, char *tok, size_t max);
+/* the next comma-separated token of *s into tok: 1, 0 at the end, -1
+ * (and the error) when it does not fit */
+int lex_list_next(struct ps *p, char **s, char *tok, size_t max);
 int lex_hexbytes(struct ps *p, const char *h, unsigned char *out, int max);
 /* a key given twice in one directive (rights, creds and item may repeat) */
 int lex_repeated_key(struct ps *p, struct words *ws);

@@ -1,6 +1,7 @@
 /* names.c - symbolic names of levels, types, socket options, message flags
  * and error codes, both ways. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -67,6 +68,10 @@ const char *const sc_status_names[] = { "pass", "fail", "skip", "error", NULL };
 const char *const sc_area_names[] = { "truncation", "flags", "cleanup", "send",
 				      "features", "repro", NULL };
 
+const char *const sc_field_names[] = { "ret", "flags", "items", "fds", "dropped",
+				       "cloexec", "warnings", "controllen", "data",
+				       "gone", NULL };
+
 int sc_index_of(const char *const *table, const char *name)
 {
 	for (int i = 0; table[i]; i++)
@@ -86,14 +91,42 @@ static const struct sc_name ancdata_codes[] = {
 	{ "E_ADDR", ANCDATA_E_ADDR }, { NULL, 0 },
 };
 
+static int digit(int c, int base)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (base == 16 && c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (base == 16 && c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+const char *sc_number_at(const char *s, long *v)
+{
+	int neg = *s == '-', base = 10, c;
+	const char *d = s + neg, *start;
+	unsigned long m = 0, lim = neg ? (unsigned long)LONG_MAX + 1 : LONG_MAX;
+
+	if (d[0] == '0' && (d[1] == 'x' || d[1] == 'X')) {
+		base = 16;
+		d += 2;
+	}
+	for (start = d; (c = digit(*d, base)) >= 0; d++) {
+		if (m > (lim - (unsigned long)c) / (unsigned long)base)
+			return NULL;   /* out of range of a long */
+		m = m * (unsigned long)base + (unsigned long)c;
+	}
+	if (d == start || (base == 10 && *start == '0' && d - start > 1))
+		return NULL;           /* no digits, or 010 (no octal) */
+	*v = !neg ? (long)m : m == lim ? LONG_MIN : -(long)m;
+	return d;
+}
+
 static int number(const char *s, long *v)
 {
-	char *end;
-	if (*s == '\0')
-		return -1;
-	errno = 0;
-	*v = strtol(s, &end, 0);
-	return *end || errno ? -1 : 0;
+	const char *end = sc_number_at(s, v);
+	return end && *end == '\0' ? 0 : -1;
 }
 
 int sc_lookup(const struct sc_name *t, const char *name, long *value)
@@ -136,19 +169,23 @@ size_t sc_flags_str(int flags, char *out, size_t len)
 
 int sc_flags_parse(const char *s, int *flags)
 {
-	char buf[256], *save, *tok;
+	char tok[64];
 	long v;
 
-	if (strlen(s) >= sizeof buf)
-		return -1;
-	strcpy(buf, s);
 	*flags = 0;
-	for (tok = strtok_r(buf, "|", &save); tok; tok = strtok_r(NULL, "|", &save)) {
-		if (sc_lookup(sc_msgflags, tok, &v) < 0)
+	for (;;) {
+		size_t n = strcspn(s, "|");
+		if (n == 0 || n >= sizeof tok)
+			return -1;     /* "", "A||B", "A|", or a long word */
+		memcpy(tok, s, n);
+		tok[n] = '\0';
+		if (sc_lookup(sc_msgflags, tok, &v) < 0 || v < 0 || v > (long)UINT_MAX)
 			return -1;
-		*flags |= (int)v;
+		*flags |= (int)(unsigned)v;
+		if (s[n] == '\0')
+			return 0;
+		s += n + 1;
 	}
-	return 0;
 }
 
 const char *sc_errname(long neg)
@@ -187,4 +224,15 @@ int sc_errparse(const char *s, long *neg)
 		}
 	}
 	return -1;
+}
+
+int sc_feature_known(const char *name)
+{
+	long opt;
+	if (!strcmp(name, "root") || !strcmp(name, "UNIX_OOB") ||
+	    !strcmp(name, "SCM_PIDFD"))
+		return 1;
+	/* a socket option of the table, by name (not by number) */
+	return !strncmp(name, "SO_", 3) && sc_lookup(sc_sockopts, name, &opt) == 0 &&
+	       sc_name_of(sc_sockopts, opt) != NULL;
 }

@@ -24,10 +24,15 @@ extern const char *const sc_shut_names[];      /* SHUT_RD/WR/RDWR */
 extern const char *const sc_cloexec_names[];   /* sc_obs.cloexec 0 1 2 */
 extern const char *const sc_status_names[];    /* enum sc_status */
 extern const char *const sc_area_names[];      /* case areas, report order */
+extern const char *const sc_field_names[];     /* enum sc_field, by bit */
 /* index of name in a NULL-ended table, or -1 */
 int sc_index_of(const char *const *table, const char *name);
 
-/* value of name in table (or a decimal/hex number): 0 or -1 */
+/* A number at the start of s: decimal or 0x hexadecimal, optionally
+ * negative, no leading zeros (010 is refused, not octal), in range of a
+ * long.  Returns the end of it, or NULL. */
+const char *sc_number_at(const char *s, long *v);
+/* value of name in table (or a whole number as sc_number_at): 0 or -1 */
 int sc_lookup(const struct sc_name *t, const char *name, long *value);
 /* name of value, or NULL */
 const char *sc_name_of(const struct sc_name *t, long value);
@@ -35,6 +40,9 @@ const char *sc_name_of(const struct sc_name *t, long value);
 size_t sc_flags_str(int flags, char *out, size_t len);
 /* parse "CTRUNC|TRUNC", "0", or a number */
 int sc_flags_parse(const char *s, int *flags);
+/* 1 when name is a feature 'requires' may name (root, UNIX_OOB,
+ * SCM_PIDFD, an SO_* of the option table), else 0; pure, never probes */
+int sc_feature_known(const char *name);
 /* "EINVAL" / "E_CTRUNC" for a negative return; -1 if unknown */
 int sc_errparse(const char *s, long *neg);
 

@@ -3,6 +3,7 @@
  * problem; nothing is allocated. */
 #include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -15,30 +16,25 @@
 #include "names.h"
 #include "scenario.h"
 
-
-
-
-
-
-
-
-
-
-
-
-
+/* a name of the table or a number that fits an int (levels, types and
+ * options are ints): 0 or -1 */
+static int lookup(const struct sc_name *t, const char *name, long *v)
+{
+	return sc_lookup(t, name, v) == 0 && *v >= INT_MIN && *v <= INT_MAX ? 0 : -1;
+}
 
 static int rights(struct ps *p, struct sc_send *sd, char *v)
 {
 	char tok[32];
 	struct sc_item *it;
+	int more;
 
 	if (sd->nitems == SC_MAX_ITEMS)
 		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
 	it->kind = SC_IT_RIGHTS;
 	it->ref0 = sd->nrefs;
-	while (lex_list_next(&v, tok, sizeof tok)) {
+	while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 		long count = 1;
 		int many = isdigit((unsigned char)tok[0]);
 		if (many && lex_number(p, tok, 0, SC_MAX_REFS, &count) < 0)
@@ -51,7 +47,7 @@ static int rights(struct ps *p, struct sc_send *sd, char *v)
 			it->nrefs++;
 		}
 	}
-	return 0;
+	return more;
 }
 
 
@@ -68,8 +64,8 @@ static int item_bytes(struct ps *p, struct sc_send *sd, char *v)
 		return lex_fail(p, "more than %d items", SC_MAX_ITEMS);
 	it = &sd->items[sd->nitems++];
 	it->kind = SC_IT_BYTES;
-	if (sc_lookup(sc_levels, v, &level) < 0 ||
-	    sc_lookup(sc_types, c1 + 1, &type) < 0)
+	if (lookup(sc_levels, v, &level) < 0 ||
+	    lookup(sc_types, c1 + 1, &type) < 0)
 		return lex_fail(p, "unknown level or type '%s:%s'", v, c1 + 1);
 	it->level = (int)level;
 	it->type = (int)type;
@@ -89,8 +85,14 @@ static int creds(struct ps *p, struct sc_send *sd, char *v)
 		it->creds_own = 1;
 		return 0;
 	}
-	if (sscanf(v, "%ld:%ld:%ld", &it->pid, &it->uid, &it->gid) != 3)
+	char *c1 = strchr(v, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+	if (!c2)
 		return lex_fail(p, "creds wants own or PID:UID:GID");
+	*c1 = *c2 = '\0';
+	if (lex_number(p, v, INT_MIN, INT_MAX, &it->pid) < 0 ||
+	    lex_number(p, c1 + 1, 0, UINT_MAX, &it->uid) < 0 ||
+	    lex_number(p, c2 + 1, 0, UINT_MAX, &it->gid) < 0)
+		return -1;
 	return 0;
 }
 
@@ -125,8 +127,8 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 				return lex_fail(p, "raw control longer than %d", SC_MAX_RAW);
 			if (lex_number(p, arg, 0, 1L << 40, &len) < 0)
 				return -1;
-			if (sc_lookup(sc_levels, c1 + 1, &level) < 0 ||
-			    sc_lookup(sc_types, c2 + 1, &type) < 0)
+			if (lookup(sc_levels, c1 + 1, &level) < 0 ||
+			    lookup(sc_types, c2 + 1, &type) < 0)
 				return lex_fail(p, "unknown level or type in hdr");
 			struct cmsghdr h = { .cmsg_len = (size_t)len,
 					     .cmsg_level = (int)level,
@@ -172,8 +174,6 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 	}
 	return 0;
 }
-
-
 
 static int step_send(struct ps *p, struct words *ws, struct sc_step *st)
 {
@@ -232,14 +232,10 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 	for (int i = 2; i < ws->n; i++) {
 		char *w = ws->w[i];
 		if ((v = lex_value_of(w, "api"))) {
-			if (!strcmp(v, "recvmsg"))
-				rq->api = SC_API_RECVMSG;
-			else if (!strcmp(v, "recvmsg_into"))
-				rq->api = SC_API_RECVMSG_INTO;
-			else if (!strcmp(v, "recv_fds"))
-				rq->api = SC_API_RECV_FDS;
-			else
+			int k = sc_index_of(sc_api_names, v);
+			if (k < 0)
 				return lex_fail(p, "unknown api '%s'", v);
+			rq->api = (enum sc_api)k;
 		} else if ((v = lex_value_of(w, "bufsize"))) {
 			if (lex_number(p, v, -1, 1 << 16, &rq->bufsize) < 0)
 				return -1;
@@ -257,14 +253,10 @@ static int step_recv(struct ps *p, struct words *ws, struct sc_step *st)
 			if (sc_flags_parse(v, &rq->flags) < 0)
 				return lex_fail(p, "bad flags '%s'", v);
 		} else if ((v = lex_value_of(w, "warn"))) {
-			if (!strcmp(v, "record"))
-				rq->warn = SC_W_RECORD;
-			else if (!strcmp(v, "ignore"))
-				rq->warn = SC_W_IGNORE;
-			else if (!strcmp(v, "error"))
-				rq->warn = SC_W_ERROR;
-			else
+			int k = sc_index_of(sc_warn_names, v);
+			if (k < 0)
 				return lex_fail(p, "warn is record, ignore or error");
+			rq->warn = (enum sc_warn)k;
 		} else if ((v = lex_value_of(w, "maxitems"))) {
 			if (lex_number(p, v, 1, SC_MAX_RITEMS, &n) < 0)
 				return -1;
@@ -301,9 +293,10 @@ static int pipes(struct ps *p, struct words *ws, int from, struct sc_step *st)
 static int pipeset(struct ps *p, char *v, unsigned char *set)
 {
 	char tok[16];
+	int more;
 	if (!strcmp(v, "-"))
 		return 0;
-	while (lex_list_next(&v, tok, sizeof tok)) {
+	while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 		struct sc_ref r;
 		if (lex_ref(p, tok, &r, 0) < 0)
 			return -1;
@@ -311,7 +304,7 @@ static int pipeset(struct ps *p, char *v, unsigned char *set)
 			return lex_fail(p, "'%s' is not a pipe", tok);
 		set[r.pipe / 8] |= (unsigned char)(1 << (r.pipe % 8));
 	}
-	return 0;
+	return more;
 }
 
 static const struct sc_name item_alias[] = {
@@ -322,9 +315,10 @@ static const struct sc_name item_alias[] = {
 static int items(struct ps *p, char *v, struct sc_obs *o)
 {
 	char tok[64];
+	int more;
 	if (!strcmp(v, "-"))
 		return 0;
-	while (lex_list_next(&v, tok, sizeof tok)) {
+	while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 		char *colon = strrchr(tok, ':'), *slash = strchr(tok, '/');
 		long level = SOL_SOCKET, type, len;
 		if (!colon || o->nitems == SC_MAX_RITEMS)
@@ -333,18 +327,18 @@ static int items(struct ps *p, char *v, struct sc_obs *o)
 		char *t = tok;
 		if (slash) {
 			*slash = '\0';
-			if (sc_lookup(sc_levels, tok, &level) < 0)
+			if (lookup(sc_levels, tok, &level) < 0)
 				return lex_fail(p, "unknown level '%s'", tok);
 			t = slash + 1;
 		}
-		if (sc_lookup(item_alias, t, &type) < 0 &&
-		    sc_lookup(sc_types, t, &type) < 0)
+		if (lookup(item_alias, t, &type) < 0 &&
+		    lookup(sc_types, t, &type) < 0)
 			return lex_fail(p, "unknown type '%s'", t);
 		if (lex_number(p, colon + 1, 0, 1L << 31, &len) < 0)
 			return -1;
 		o->items[o->nitems++] = (struct sc_ritem){ (int)level, (int)type, len };
 	}
-	return 0;
+	return more;
 }
 
 static int expect(struct ps *p, struct words *ws, struct sc_step *st)
@@ -371,14 +365,17 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 				return -1;
 		} else if ((v = lex_value_of(w, "fds"))) {
 			char tok[16];
+			int more = 0;
 			st->expect |= SC_F_FDS;
 			if (strcmp(v, "-"))
-				while (lex_list_next(&v, tok, sizeof tok)) {
+				while ((more = lex_list_next(p, &v, tok, sizeof tok)) > 0) {
 					if (o->nfds == SC_MAX_REFS)
 						return lex_fail(p, "too many fds");
 					if (lex_ref(p, tok, &o->fds[o->nfds++], 0) < 0)
 						return -1;
 				}
+			if (more < 0)
+				return -1;
 		} else if ((v = lex_value_of(w, "dropped"))) {
 			st->expect |= SC_F_DROPPED;
 			if (pipeset(p, v, o->dropped) < 0)
@@ -389,13 +386,7 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 				return -1;
 		} else if ((v = lex_value_of(w, "cloexec"))) {
 			st->expect |= SC_F_CLOEXEC;
-			if (!strcmp(v, "none"))
-				o->cloexec = 0;
-			else if (!strcmp(v, "all"))
-				o->cloexec = 1;
-			else if (!strcmp(v, "some"))
-				o->cloexec = 2;
-			else
+			if ((o->cloexec = sc_index_of(sc_cloexec_names, v)) < 0)
 				return lex_fail(p, "cloexec is none, all or some");
 		} else if ((v = lex_value_of(w, "warnings"))) {
 			long n;
@@ -465,7 +456,9 @@ static int header(struct ps *p, struct words *ws, char *rest)
 	if (!strcmp(k, "requires")) {
 		if (sc->nreq == SC_MAX_REQ)
 			return lex_fail(p, "more than %d requires", SC_MAX_REQ);
-		if (sc_feature(ws->w[1]) < 0)
+		/* the name only: whether the kernel has it is the runner's
+		 * question (parsing never probes) */
+		if (!sc_feature_known(ws->w[1]))
 			return lex_fail(p, "unknown feature '%s'", ws->w[1]);
 		return copy_word(p, sc->requires[sc->nreq++],
 				 sizeof sc->requires[0], ws->w[1], "feature");
@@ -473,14 +466,10 @@ static int header(struct ps *p, struct words *ws, char *rest)
 	/* socket TYPE [pair|listen] */
 	if (ws->n < 2 || ws->n > 3)
 		return lex_fail(p, "socket wants TYPE [pair|listen]");
-	if (!strcmp(ws->w[1], "stream"))
-		sc->type = SC_STREAM;
-	else if (!strcmp(ws->w[1], "dgram"))
-		sc->type = SC_DGRAM;
-	else if (!strcmp(ws->w[1], "seqpacket"))
-		sc->type = SC_SEQPACKET;
-	else
+	int t = sc_index_of(sc_socktype_names, ws->w[1]);
+	if (t < 0)
 		return lex_fail(p, "socket type is stream, dgram or seqpacket");
+	sc->type = (enum sc_socktype)t;
 	if (ws->n == 3 && !strcmp(ws->w[2], "listen"))
 		sc->mode = SC_LISTEN;
 	else if (ws->n == 3 && strcmp(ws->w[2], "pair"))
@@ -495,25 +484,25 @@ static int step(struct ps *p, struct words *ws)
 	struct sc_step *st;
 	long n;
 
+	int op = sc_index_of(sc_op_names, k);
+
+	if (op < 0)
+		return lex_fail(p, "unknown directive '%s'", k);
 	if (sc->nsteps == SC_MAX_STEPS)
 		return lex_fail(p, "more than %d steps", SC_MAX_STEPS);
 	st = &sc->steps[sc->nsteps++];
 	memset(st, 0, sizeof *st);
 	st->line = p->line;
-	if (!strcmp(k, "send")) {
-		st->op = SC_OP_SEND;
+	st->op = (enum sc_op)op;
+	if (op == SC_OP_SEND)
 		return step_send(p, ws, st);
-	}
-	if (!strcmp(k, "recv")) {
-		st->op = SC_OP_RECV;
+	if (op == SC_OP_RECV)
 		return step_recv(p, ws, st);
-	}
-	if (!strcmp(k, "setopt")) {
+	if (op == SC_OP_SETOPT) {
 		long name;
-		st->op = SC_OP_SETOPT;
 		if (ws->n != 4 || lex_end_of(p, ws->w[1], &st->u.opt.end) < 0)
 			return ws->n != 4 ? lex_fail(p, "setopt wants SOCKET OPTION VALUE") : -1;
-		if (sc_lookup(sc_sockopts, ws->w[2], &name) < 0)
+		if (lookup(sc_sockopts, ws->w[2], &name) < 0)
 			return lex_fail(p, "unknown option '%s'", ws->w[2]);
 		if (lex_number(p, ws->w[3], -2147483648L, 2147483647L, &n) < 0)
 			return -1;
@@ -522,26 +511,22 @@ static int step(struct ps *p, struct words *ws)
 		st->u.opt.value = (int)n;
 		return 0;
 	}
-	if (!strcmp(k, "close") || !strcmp(k, "shutdown")) {
-		int sd = k[0] == 's';
-		st->op = sd ? SC_OP_SHUTDOWN : SC_OP_CLOSE;
+	if (op == SC_OP_CLOSE || op == SC_OP_SHUTDOWN) {
+		int sd = op == SC_OP_SHUTDOWN;
 		if (ws->n != 2 + sd || lex_end_of(p, ws->w[1], &st->u.sd.end) < 0)
 			return ws->n != 2 + sd ? lex_fail(p, "%s wants a socket%s", k,
 						      sd ? " and rd, wr or rdwr" : "")
 					       : -1;
 		if (sd) {
 			const char *h = ws->w[2];
-			st->u.sd.how = !strcmp(h, "rd")	    ? SHUT_RD
-				       : !strcmp(h, "wr")   ? SHUT_WR
-				       : !strcmp(h, "rdwr") ? SHUT_RDWR
-							    : -1;
+			/* sc_shut_names is indexed by SHUT_RD, SHUT_WR, SHUT_RDWR */
+			st->u.sd.how = sc_index_of(sc_shut_names, h);
 			if (st->u.sd.how < 0)
 				return lex_fail(p, "shutdown is rd, wr or rdwr");
 		}
 		return 0;
 	}
-	if (!strcmp(k, "connect") || !strcmp(k, "accept")) {
-		st->op = k[0] == 'c' ? SC_OP_CONNECT : SC_OP_ACCEPT;
+	if (op == SC_OP_CONNECT || op == SC_OP_ACCEPT) {
 		if (ws->n != 1)
 			return lex_fail(p, "%s takes nothing", k);
 		if (sc->mode != SC_LISTEN)
@@ -550,27 +535,21 @@ static int step(struct ps *p, struct words *ws)
 			return lex_fail(p, "a dgram listener accepts nothing");
 		return 0;
 	}
-	if (!strcmp(k, "gc") || !strcmp(k, "check")) {
-		st->op = k[0] == 'g' ? SC_OP_GC : SC_OP_CHECK;
+	if (op == SC_OP_GC || op == SC_OP_CHECK) {
 		if (ws->n < 2)
 			return lex_fail(p, "%s wants pipes", k);
 		return pipes(p, ws, 1, st);
 	}
-	if (!strcmp(k, "rlimit")) {
+	if (op == SC_OP_RLIMIT) {
 		char *v = ws->n == 2 ? lex_value_of(ws->w[1], "free") : NULL;
-		st->op = SC_OP_RLIMIT;
 		if (!v)
 			return lex_fail(p, "rlimit wants free=N");
 		return lex_number(p, v, 0, 64, &st->u.rlimit.free);
 	}
-	if (!strcmp(k, "as")) {
-		st->op = SC_OP_AS_NOBODY;
-		if (ws->n != 2 || strcmp(ws->w[1], "nobody"))
-			return lex_fail(p, "as wants nobody");
-		return 0;
-	}
-	sc->nsteps--;
-	return lex_fail(p, "unknown directive '%s'", k);
+	/* SC_OP_AS_NOBODY */
+	if (ws->n != 2 || strcmp(ws->w[1], "nobody"))
+		return lex_fail(p, "as wants nobody");
+	return 0;
 }
 
 int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)

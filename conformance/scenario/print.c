@@ -18,21 +18,20 @@ static void put(struct out *o, const char *fmt, ...)
 	va_list ap;
 	int k;
 	va_start(ap, fmt);
-	k = vsnprintf(o->buf + (o->n < o->len ? o->n : o->len),
+	/* buf may be NULL (len 0) when only measuring */
+	k = vsnprintf(o->n < o->len ? o->buf + o->n : NULL,
 		      o->n < o->len ? o->len - o->n : 0, fmt, ap);
 	va_end(ap);
 	if (k > 0)
 		o->n += (size_t)k;
 }
 
-static const char *const END[] = { "a", "b", "l" };
-
 static void put_ref(struct out *o, const struct sc_ref *r, int *made)
 {
 	if (r->kind == SC_REF_BAD)
 		put(o, made ? "bad" : "?");
 	else if (r->kind == SC_REF_SOCK)
-		put(o, "%s", END[r->end]);
+		put(o, "%s", sc_end_names[r->end]);
 	else if (made && r->pipe == *made) {
 		put(o, "new");
 		(*made)++;
@@ -77,7 +76,7 @@ static void put_level_type(struct out *o, int level, int type)
 static void put_send(struct out *o, const struct sc_send *sd, int *made)
 {
 	char f[128];
-	put(o, "send %s", END[sd->from]);
+	put(o, "send %s", sc_end_names[sd->from]);
 	if (sd->datalen) {
 		put(o, " data=");
 		put_string(o, sd->data, sd->datalen);
@@ -150,10 +149,9 @@ static void put_send(struct out *o, const struct sc_send *sd, int *made)
 
 static void put_recv(struct out *o, const struct sc_recv *rq)
 {
-	static const char *const api[] = { "recvmsg", "recvmsg_into", "recv_fds" };
-	static const char *const warn[] = { "record", "ignore", "error" };
 	char f[128];
-	put(o, "recv %s api=%s bufsize=%ld", END[rq->at], api[rq->api], rq->bufsize);
+	put(o, "recv %s api=%s bufsize=%ld", sc_end_names[rq->at],
+	    sc_api_names[rq->api], rq->bufsize);
 	if (rq->api == SC_API_RECV_FDS)
 		put(o, " maxfds=%ld", rq->maxfds);
 	else
@@ -163,7 +161,7 @@ static void put_recv(struct out *o, const struct sc_recv *rq)
 		put(o, " flags=%s", f);
 	}
 	if (rq->warn)
-		put(o, " warn=%s", warn[rq->warn]);
+		put(o, " warn=%s", sc_warn_names[rq->warn]);
 	if (rq->strict)
 		put(o, " strict");
 	if (rq->maxitems)
@@ -180,56 +178,65 @@ static void put_pipeset(struct out *o, const unsigned char *set)
 		put(o, "-");
 }
 
-static void put_expect_fields(struct out *o, const struct sc_step *st);
+static void put_obs_fields(struct out *o, const struct sc_obs *w, unsigned fields);
 
 static void put_expect(struct out *o, const struct sc_step *st)
 {
 	put(o, "expect");
-	put_expect_fields(o, st);
+	put_obs_fields(o, &st->want, st->expect);
 	put(o, "\n");
 }
 
-size_t sc_print_fields(const struct sc_step *st, char *buf, size_t len)
+size_t sc_print_obs(const struct sc_obs *obs, unsigned fields, char *buf,
+		    size_t len)
 {
 	struct out o = { buf, len, 0 };
 	if (len)
 		buf[0] = '\0';
-	put_expect_fields(&o, st);
+	put_obs_fields(&o, obs, fields);
 	return o.n;
 }
 
-static void put_expect_fields(struct out *o, const struct sc_step *st)
+size_t sc_print_fields(const struct sc_step *st, char *buf, size_t len)
 {
-	const struct sc_obs *w = &st->want;
-	static const char *const cx[] = { "none", "all", "some" };
+	return sc_print_obs(&st->want, st->expect, buf, len);
+}
+
+static void put_items(struct out *o, const struct sc_obs *w)
+{
+	if (!w->nitems)
+		put(o, "-");
+	for (int i = 0; i < w->nitems; i++) {
+		const char *t = sc_name_of(sc_types, w->items[i].type);
+		const char *l = sc_name_of(sc_levels, w->items[i].level);
+		put(o, i ? "," : "");
+		if (w->items[i].level != SOL_SOCKET) {
+			if (l)
+				put(o, "%s/", l);
+			else
+				put(o, "%d/", w->items[i].level);
+		}
+		if (t)
+			put(o, "%s:%ld", t, w->items[i].len);
+		else
+			put(o, "%d:%ld", w->items[i].type, w->items[i].len);
+	}
+}
+
+static void put_obs_fields(struct out *o, const struct sc_obs *w, unsigned fields)
+{
 	char f[128];
-	if (st->expect & SC_F_RET)
+	if (fields & SC_F_RET)
 		put(o, " ret=%s", sc_errname(w->ret));
-	if (st->expect & SC_F_FLAGS) {
+	if (fields & SC_F_FLAGS) {
 		sc_flags_str(w->flags, f, sizeof f);
 		put(o, " flags=%s", f);
 	}
-	if (st->expect & SC_F_ITEMS) {
+	if (fields & SC_F_ITEMS) {
 		put(o, " items=");
-		if (!w->nitems)
-			put(o, "-");
-		for (int i = 0; i < w->nitems; i++) {
-			const char *t = sc_name_of(sc_types, w->items[i].type);
-			const char *l = sc_name_of(sc_levels, w->items[i].level);
-			put(o, i ? "," : "");
-			if (w->items[i].level != SOL_SOCKET) {
-				if (l)
-					put(o, "%s/", l);
-				else
-					put(o, "%d/", w->items[i].level);
-			}
-			if (t)
-				put(o, "%s:%ld", t, w->items[i].len);
-			else
-				put(o, "%d:%ld", w->items[i].type, w->items[i].len);
-		}
+		put_items(o, w);
 	}
-	if (st->expect & SC_F_FDS) {
+	if (fields & SC_F_FDS) {
 		put(o, " fds=");
 		if (!w->nfds)
 			put(o, "-");
@@ -238,21 +245,22 @@ static void put_expect_fields(struct out *o, const struct sc_step *st)
 			put_ref(o, &w->fds[i], NULL);
 		}
 	}
-	if (st->expect & SC_F_DROPPED) {
+	if (fields & SC_F_DROPPED) {
 		put(o, " dropped=");
 		put_pipeset(o, w->dropped);
 	}
-	if (st->expect & SC_F_GONE) {
+	if (fields & SC_F_GONE) {
 		put(o, " gone=");
 		put_pipeset(o, w->gone);
 	}
-	if (st->expect & SC_F_CLOEXEC)
-		put(o, " cloexec=%s", cx[w->cloexec]);
-	if (st->expect & SC_F_WARNINGS)
+	/* an observation without fds has no cloexec to show (-1) */
+	if ((fields & SC_F_CLOEXEC) && w->cloexec >= 0 && w->cloexec <= 2)
+		put(o, " cloexec=%s", sc_cloexec_names[w->cloexec]);
+	if (fields & SC_F_WARNINGS)
 		put(o, " warnings=%lu", w->warnings);
-	if (st->expect & SC_F_CONTROLLEN)
+	if (fields & SC_F_CONTROLLEN)
 		put(o, " controllen=%ld", w->controllen);
-	if (st->expect & SC_F_DATA) {
+	if (fields & SC_F_DATA) {
 		put(o, " data=");
 		put_string(o, w->data, w->datalen);
 	}
@@ -260,8 +268,6 @@ static void put_expect_fields(struct out *o, const struct sc_step *st)
 
 size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 {
-	static const char *const type[] = { "stream", "dgram", "seqpacket" };
-	static const char *const how[] = { "rd", "wr", "rdwr" };
 	struct out o = { buf, len, 0 };
 	int made = 0;
 
@@ -274,7 +280,7 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 		put(&o, "tag %s\n", sc->tags[i]);
 	for (int i = 0; i < sc->nreq; i++)
 		put(&o, "requires %s\n", sc->requires[i]);
-	put(&o, "socket %s %s\n\n", type[sc->type],
+	put(&o, "socket %s %s\n\n", sc_socktype_names[sc->type],
 	    sc->mode == SC_LISTEN ? "listen" : "pair");
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
@@ -287,7 +293,7 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 			break;
 		case SC_OP_SETOPT: {
 			const char *n = sc_name_of(sc_sockopts, st->u.opt.name);
-			put(&o, "setopt %s ", END[st->u.opt.end]);
+			put(&o, "setopt %s ", sc_end_names[st->u.opt.end]);
 			if (n)
 				put(&o, "%s", n);
 			else
@@ -296,20 +302,19 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 			break;
 		}
 		case SC_OP_CLOSE:
-			put(&o, "close %s", END[st->u.sd.end]);
+			put(&o, "close %s", sc_end_names[st->u.sd.end]);
 			break;
 		case SC_OP_SHUTDOWN:
-			put(&o, "shutdown %s %s", END[st->u.sd.end], how[st->u.sd.how]);
+			put(&o, "shutdown %s %s", sc_end_names[st->u.sd.end],
+			    sc_shut_names[st->u.sd.how]);
 			break;
 		case SC_OP_CONNECT:
-			put(&o, "connect");
-			break;
 		case SC_OP_ACCEPT:
-			put(&o, "accept");
+			put(&o, "%s", sc_op_names[st->op]);
 			break;
 		case SC_OP_GC:
 		case SC_OP_CHECK:
-			put(&o, st->op == SC_OP_GC ? "gc" : "check");
+			put(&o, "%s", sc_op_names[st->op]);
 			for (int k = 0; k < st->u.wait.npipes; k++)
 				put(&o, " p%d", st->u.wait.pipes[k]);
 			break;
@@ -338,4 +343,34 @@ int sc_equal(const struct scenario *x, const struct scenario *y)
 			return 0;
 	}
 	return 1;
+}
+
+unsigned sc_obs_diff(const struct sc_obs *a, const struct sc_obs *b,
+		     unsigned fields)
+{
+	unsigned d = 0;
+	if (a->ret != b->ret)
+		d |= SC_F_RET;
+	if (a->flags != b->flags)
+		d |= SC_F_FLAGS;
+	if (a->nitems != b->nitems ||
+	    memcmp(a->items, b->items, (size_t)a->nitems * sizeof a->items[0]))
+		d |= SC_F_ITEMS;
+	if (a->nfds != b->nfds ||
+	    memcmp(a->fds, b->fds, (size_t)a->nfds * sizeof a->fds[0]))
+		d |= SC_F_FDS;
+	if (memcmp(a->dropped, b->dropped, sizeof a->dropped))
+		d |= SC_F_DROPPED;
+	if (a->cloexec != b->cloexec)
+		d |= SC_F_CLOEXEC;
+	if (a->warnings != b->warnings)
+		d |= SC_F_WARNINGS;
+	if (a->controllen != b->controllen)
+		d |= SC_F_CONTROLLEN;
+	if (a->datalen != b->datalen ||
+	    memcmp(a->data, b->data, (size_t)a->datalen))
+		d |= SC_F_DATA;
+	if (memcmp(a->gone, b->gone, sizeof a->gone))
+		d |= SC_F_GONE;
+	return d & fields;
 }

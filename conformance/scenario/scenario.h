@@ -87,6 +87,7 @@ enum sc_field {
 	SC_F_RET = 1 << 0, SC_F_FLAGS = 1 << 1, SC_F_ITEMS = 1 << 2, SC_F_FDS = 1 << 3,
 	SC_F_DROPPED = 1 << 4, SC_F_CLOEXEC = 1 << 5, SC_F_WARNINGS = 1 << 6,
 	SC_F_CONTROLLEN = 1 << 7, SC_F_DATA = 1 << 8, SC_F_GONE = 1 << 9,
+	SC_F_ALL = (1 << 10) - 1,
 };
 
 struct sc_ritem {
@@ -158,8 +159,16 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen);
 /* Print in the text format; parse(print(s)) == s.  Returns bytes written
  * (as snprintf). */
 size_t sc_print(const struct scenario *sc, char *out, size_t outlen);
-/* The fields of st->expect in the expect syntax (" ret=28 flags=0 ..."). */
+/* The given fields (enum sc_field bits) of an observation in the expect
+ * syntax (" ret=28 flags=0 ..."); returns bytes written (as snprintf). */
+size_t sc_print_obs(const struct sc_obs *obs, unsigned fields, char *out,
+		    size_t outlen);
+/* The fields of st->expect in the expect syntax: sc_print_obs of st->want. */
 size_t sc_print_fields(const struct sc_step *st, char *out, size_t outlen);
+/* The fields (of those given) in which two observations differ, whole:
+ * every fd, pipe and data byte; 0 when they agree. */
+unsigned sc_obs_diff(const struct sc_obs *a, const struct sc_obs *b,
+		     unsigned fields);
 /* Field-by-field equality of two parsed scenarios (for round trips). */
 int sc_equal(const struct scenario *x, const struct scenario *y);
 

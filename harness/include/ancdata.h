@@ -22,6 +22,14 @@
 extern "C" {
 #endif
 
+/* What the shared library exports: the functions below and nothing else
+ * (it is built with -fvisibility=hidden). */
+#if defined(__GNUC__) || defined(__clang__)
+#define ANCDATA_API __attribute__((visibility("default")))
+#else
+#define ANCDATA_API
+#endif
+
 /* CPython's SOCKLEN_T_LIMIT: the largest control buffer or CMSG_* result. */
 #define ANCDATA_SOCKLEN_T_LIMIT 0x7fffffff
 
@@ -118,21 +126,21 @@ struct ancdata_cmsg {
 };
 
 /* ---- CMSG_LEN / CMSG_SPACE with CPython's limits ----------------------- */
-int ancdata_cmsg_len(ssize_t n, size_t *out);   /* 0 or -ANCDATA_E_RANGE */
-int ancdata_cmsg_space(ssize_t n, size_t *out); /* 0 or -ANCDATA_E_RANGE */
+ANCDATA_API int ancdata_cmsg_len(ssize_t n, size_t *out);   /* 0 or -ANCDATA_E_RANGE */
+ANCDATA_API int ancdata_cmsg_space(ssize_t n, size_t *out); /* 0 or -ANCDATA_E_RANGE */
 
 /* ---- receive ------------------------------------------------------------ */
 /* recvmsg(bufsize, ancbufsize, flags) into buf (bufsize bytes) and control
  * (ancbufsize bytes).  Returns the data length (never more than bufsize, as
  * CPython's bytes result) or a negative code.  Allocates nothing. */
-ssize_t ancdata_recvmsg(int sock, void *buf, ssize_t bufsize, void *control,
+ANCDATA_API ssize_t ancdata_recvmsg(int sock, void *buf, ssize_t bufsize, void *control,
 			ssize_t ancbufsize, int flags,
 			struct ancdata_result *res, struct ancdata_opts *opts);
 
 /* recvmsg_into(buffers, ancbufsize, flags): scatter into iov.  Returns the
  * kernel's byte count, which exceeds the buffers with MSG_TRUNC on a
  * datagram socket.  Allocates nothing. */
-ssize_t ancdata_recvmsg_into(int sock, const struct iovec *iov, int iovcnt,
+ANCDATA_API ssize_t ancdata_recvmsg_into(int sock, const struct iovec *iov, int iovcnt,
 			     void *control, ssize_t ancbufsize, int flags,
 			     struct ancdata_result *res,
 			     struct ancdata_opts *opts);
@@ -146,16 +154,16 @@ struct ancdata_message {
 	struct ancdata_result res;
 	void *control;
 };
-int ancdata_recvmsg_alloc(int sock, ssize_t bufsize, ssize_t ancbufsize,
+ANCDATA_API int ancdata_recvmsg_alloc(int sock, ssize_t bufsize, ssize_t ancbufsize,
 			  int flags, struct ancdata_message *msg,
 			  struct ancdata_opts *opts);
-void ancdata_message_free(struct ancdata_message *msg);
+ANCDATA_API void ancdata_message_free(struct ancdata_message *msg);
 
 /* recv_fds(bufsize, maxfds): control buffer CMSG_LEN(maxfds * sizeof(int)),
  * whole ints of every SOL_SOCKET/SCM_RIGHTS item into fds (capacity
  * maxfds), *nfds set, msg_flags in *msg_flags.  Unlike CPython, flags are
  * passed to the kernel (gh-107898).  Allocates nothing up to maxfds 1020. */
-ssize_t ancdata_recv_fds(int sock, void *buf, size_t bufsize, int *fds,
+ANCDATA_API ssize_t ancdata_recv_fds(int sock, void *buf, size_t bufsize, int *fds,
 			 size_t maxfds, size_t *nfds, int *msg_flags, int flags,
 			 struct ancdata_opts *opts);
 
@@ -163,7 +171,7 @@ ssize_t ancdata_recv_fds(int sock, void *buf, size_t bufsize, int *fds,
 /* sendmsg(buffers, ancdata, flags, address).  The control buffer is the
  * sum of CMSG_SPACE(len), zero-filled; it is built in ctlbuf (ctlbufsize
  * bytes) when given, else allocated.  addr may be NULL. */
-ssize_t ancdata_sendmsg(int sock, const struct iovec *iov, int iovcnt,
+ANCDATA_API ssize_t ancdata_sendmsg(int sock, const struct iovec *iov, int iovcnt,
 			const struct ancdata_cmsg *items, size_t nitems,
 			int flags, const struct sockaddr *addr,
 			socklen_t addrlen, void *ctlbuf, size_t ctlbufsize,
@@ -171,14 +179,14 @@ ssize_t ancdata_sendmsg(int sock, const struct iovec *iov, int iovcnt,
 
 /* Control bytes sent verbatim (malformed on purpose if you like):
  * control/controllen go to the kernel unchecked. */
-ssize_t ancdata_sendmsg_raw(int sock, const struct iovec *iov, int iovcnt,
+ANCDATA_API ssize_t ancdata_sendmsg_raw(int sock, const struct iovec *iov, int iovcnt,
 			    const void *control, size_t controllen, int flags,
 			    const struct sockaddr *addr, socklen_t addrlen,
 			    struct ancdata_opts *opts);
 
 /* send_fds(buffers, fds): one SOL_SOCKET/SCM_RIGHTS item.  Unlike CPython,
  * flags are honoured (gh-107898). */
-ssize_t ancdata_send_fds(int sock, const struct iovec *iov, int iovcnt,
+ANCDATA_API ssize_t ancdata_send_fds(int sock, const struct iovec *iov, int iovcnt,
 			 const int *fds, size_t nfds, int flags,
 			 struct ancdata_opts *opts);
 
@@ -190,29 +198,29 @@ enum ancdata_cmsg_class {
 };
 
 /* CPython's get_cmsg_data_len for the header at offset off. */
-int ancdata_cmsg_classify(const void *control, size_t controllen, size_t off,
+ANCDATA_API int ancdata_cmsg_classify(const void *control, size_t controllen, size_t off,
 			  size_t *datalen);
 /* CMSG_FIRSTHDR / CMSG_NXTHDR as offsets: 0 on success with *off set,
  * -1 when there is no (next) header. */
-int ancdata_cmsg_first(size_t controllen, size_t *off);
-int ancdata_cmsg_next(const void *control, size_t controllen,
+ANCDATA_API int ancdata_cmsg_first(size_t controllen, size_t *off);
+ANCDATA_API int ancdata_cmsg_next(const void *control, size_t controllen,
 		      enum ancdata_cmsg_rule rule, size_t *off);
 
 /* What CPython does after the system call, without the system call: walk,
  * warn (opts->warn), fill items, close on error.  Returns 0 or a negative
  * code; on error every complete SCM_RIGHTS fd up to the stop point has been
  * closed through opts->close_fd. */
-int ancdata_parse_control(const void *control, size_t controllen,
+ANCDATA_API int ancdata_parse_control(const void *control, size_t controllen,
 			  struct ancdata_item *items, size_t maxitems,
 			  size_t *nitems, struct ancdata_opts *opts);
 
 /* CPython's err_closefds: close every complete int of every SOL_SOCKET/
  * SCM_RIGHTS item up to the stop point; nothing after a malformed header.
  * Returns how many fds it closed. */
-size_t ancdata_close_fds(const void *control, size_t controllen,
+ANCDATA_API size_t ancdata_close_fds(const void *control, size_t controllen,
 			 const struct ancdata_opts *opts);
 
-const char *ancdata_strerror(int code);
+ANCDATA_API const char *ancdata_strerror(int code);
 
 #ifdef __cplusplus
 }

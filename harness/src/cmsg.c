@@ -29,6 +29,8 @@ static const size_t SIZE_LIMIT = ANCDATA_SOCKLEN_T_LIMIT;
 
 int ancdata_cmsg_len(ssize_t n, size_t *out)
 {
+	if (out == NULL)
+		return -ANCDATA_E_NULL;
 	if (n < 0 || (size_t)n > SIZE_LIMIT - CMSG_LEN(0))
 		return -ANCDATA_E_RANGE;
 	*out = CMSG_LEN((size_t)n);
@@ -38,6 +40,8 @@ int ancdata_cmsg_len(ssize_t n, size_t *out)
 int ancdata_cmsg_space(ssize_t n, size_t *out)
 {
 	/* CMSG_SPACE(1): counts padding before and after the data. */
+	if (out == NULL)
+		return -ANCDATA_E_NULL;
 	if (n < 0 || (size_t)n > SIZE_LIMIT - CMSG_SPACE(1))
 		return -ANCDATA_E_RANGE;
 	*out = CMSG_SPACE((size_t)n);
@@ -46,7 +50,7 @@ int ancdata_cmsg_space(ssize_t n, size_t *out)
 
 int ancdata_cmsg_first(size_t controllen, size_t *off)
 {
-	if (controllen < sizeof(struct cmsghdr))
+	if (off == NULL || controllen < sizeof(struct cmsghdr))
 		return -1;
 	*off = 0;
 	return 0;
@@ -56,8 +60,12 @@ int ancdata_cmsg_next(const void *control, size_t controllen,
 		      enum ancdata_cmsg_rule rule, size_t *off)
 {
 	const unsigned char *ctl = control;
-	size_t cur = *off, len, step, next;
+	size_t cur, len, step, next;
 
+	/* as ancdata_cmsg_classify: no buffer, no header */
+	if (ctl == NULL || off == NULL)
+		return -1;
+	cur = *off;
 	if (cur > controllen || controllen - cur < HDR)
 		return -1;
 	len = hdr_len(ctl, cur);
@@ -89,7 +97,8 @@ int ancdata_cmsg_classify(const void *control, size_t controllen, size_t off,
 	size_t len, space;
 
 	/* cmsg_min_space(CMSG_LEN(0)): the whole header is in the buffer */
-	if (ctl == NULL || off > controllen || controllen - off < HDR)
+	if (ctl == NULL || datalen == NULL || off > controllen ||
+	    controllen - off < HDR)
 		return ANCDATA_CMSG_MALFORMED;
 	len = hdr_len(ctl, off);
 	if (len < HDR)

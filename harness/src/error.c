@@ -1,4 +1,5 @@
 /* error.c - names for the library's error codes. */
+#include <limits.h>
 #include <string.h>
 
 #include "ancdata.h"
@@ -32,12 +33,15 @@ const char *ancdata_strerror(int code)
 		[ANCDATA_E_ADDR - ANCDATA_E_NEGBUF] =
 			"address conversion failed",
 	};
-	int c = code < 0 ? -code : code;
+	/* -INT_MIN is not an int: the magnitude is taken as a long */
+	long c = code < 0 ? -(long)code : code;
 
 	if (c >= ANCDATA_E_NEGBUF &&
-	    c - ANCDATA_E_NEGBUF < (int)(sizeof msg / sizeof msg[0]))
+	    c - ANCDATA_E_NEGBUF < (long)(sizeof msg / sizeof msg[0]))
 		return msg[c - ANCDATA_E_NEGBUF];
 	if (c == 0)
 		return "success";
-	return strerror(c);
+	if (c > INT_MAX)
+		return "unknown error";
+	return strerror((int)c);
 }

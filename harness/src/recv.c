@@ -84,8 +84,8 @@ ssize_t ancdata_recvmsg_into(int sock, const struct iovec *iov, int iovcnt,
 	ssize_t n;
 	int rc;
 
-	if ((rc = check_res(res)) < 0 || (rc = ancdata__check_opts(opts)) < 0)
-		return rc;
+	/* CPython's order (the buffers, then ancbufsize), then what only C
+	 * can get wrong */
 	if (iovcnt < 0)
 		return -ANCDATA_E_BADARG;
 	if (iov == NULL && iovcnt > 0)
@@ -94,6 +94,8 @@ ssize_t ancdata_recvmsg_into(int sock, const struct iovec *iov, int iovcnt,
 		return rc;
 	if (control == NULL && ancbufsize > 0)
 		return -ANCDATA_E_NULL;
+	if ((rc = check_res(res)) < 0 || (rc = ancdata__check_opts(opts)) < 0)
+		return rc;
 	res->nitems = 0;
 	init_msg(&msg, res, iov, iovcnt, control, ancbufsize);
 	if ((n = ancdata__call(sock, 0, &msg, flags, opts)) < 0)
@@ -244,15 +246,18 @@ ssize_t ancdata_recv_fds(int sock, void *buf, size_t bufsize, int *fds,
 	ssize_t n;
 	int rc;
 
+	/* CPython's order: socket.recv_fds computes CMSG_LEN(maxfds * 4)
+	 * before recvmsg checks bufsize; what only C can get wrong (NULL
+	 * pointers, options) comes after what CPython would report */
+	if (maxfds > (ANCDATA_SOCKLEN_T_LIMIT - CMSG_LEN(0)) / sizeof(int))
+		return -ANCDATA_E_ANCBUF;
+	if (bufsize > SSIZE_MAX)
+		return -ANCDATA_E_NEGBUF;
 	if (nfds == NULL || (fds == NULL && maxfds > 0) ||
 	    (buf == NULL && bufsize > 0))
 		return -ANCDATA_E_NULL;
-	if (bufsize > SSIZE_MAX)
-		return -ANCDATA_E_NEGBUF;
 	if ((rc = ancdata__check_opts(opts)) < 0)
 		return rc;
-	if (maxfds > (ANCDATA_SOCKLEN_T_LIMIT - CMSG_LEN(0)) / sizeof(int))
-		return -ANCDATA_E_ANCBUF;
 	*nfds = 0;
 	ctllen = CMSG_LEN(maxfds * sizeof(int));
 	if (ctllen > sizeof stack && (ctl = malloc(ctllen)) == NULL)

@@ -552,6 +552,19 @@ Test(bad_args, every_function)
 				      NULL), -ANCDATA_E_NULL);
 	cr_assert_eq(ancdata_recv_fds(sv[1], buf, 8, fds, (size_t)1 << 40, &n,
 				      NULL, 0, NULL), -ANCDATA_E_ANCBUF);
+	/* CPython's order: a negative size is reported before a NULL buffer
+	 * (socket.recv_fds(sock, -1, 1) is "negative buffer size") */
+	cr_assert_eq(ancdata_recv_fds(sv[1], NULL, (size_t)-1, fds, 1, &n, NULL,
+				      0, NULL), -ANCDATA_E_NEGBUF);
+	cr_assert_eq(ancdata_recv_fds(sv[1], NULL, (size_t)-1, NULL, 1, NULL,
+				      NULL, 0, &bad), -ANCDATA_E_NEGBUF);
+	cr_assert_eq(ancdata_recv_fds(sv[1], NULL, (size_t)-1, fds,
+				      (size_t)1 << 40, &n, NULL, 0, NULL),
+		     -ANCDATA_E_ANCBUF);
+	cr_assert_eq(ancdata_recvmsg(sv[1], NULL, -1, NULL, -1, 0, NULL, NULL),
+		     -ANCDATA_E_NEGBUF);
+	cr_assert_eq(ancdata_recvmsg(sv[1], buf, 8, NULL, -1, 0, NULL, &bad),
+		     -ANCDATA_E_ANCBUF);
 	cr_assert_eq(ancdata_sendmsg(sv[0], &iov, -1, NULL, 0, 0, NULL, 0, NULL,
 				     0, NULL), -ANCDATA_E_BADARG);
 	cr_assert_eq(ancdata_sendmsg(sv[0], &iov, 1, NULL, 1, 0, NULL, 0, NULL,

@@ -1,0 +1,153 @@
+/* test_runner.c - the runner on real sockets: what an isolated run does
+ * with slow steps, hangs and hostile neighbours. */
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+#include <grp.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "names.h"
+#include "scenario.h"
+
+static void parse(const char *text, struct scenario *sc)
+{
+	char err[256];
+	cr_assert_eq(sc_parse(text, sc, err, sizeof err), 0, "%s", err);
+}
+
+/* Defect 6: a fixed 10 s kill made this valid case (six gc steps, each
+ * waiting its full 2 s for a pipe that stays in flight) an error. */
+Test(runner, six_gc_steps_are_not_a_hang, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id six_gc\narea cleanup\nsocket stream pair\n"
+	      "send a data=x rights=1\nexpect ret=1\n"
+	      "gc p0\nexpect gone=-\ngc p0\nexpect gone=-\ngc p0\nexpect gone=-\n"
+	      "gc p0\nexpect gone=-\ngc p0\nexpect gone=-\ngc p0\nexpect gone=-\n"
+	      "recv b bufsize=1 ancbuf=CMSG_SPACE(4)\nexpect ret=1 fds=p0\n", &sc);
+	sc_run_isolated(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_PASS, "%s: %s", sc_status_names[res.status],
+		     res.why);
+	cr_assert_eq(res.nsteps, 8);
+}
+
+/* Defect 6: a run that really hangs keeps what its steps observed and
+ * names the step it hung in. */
+Test(runner, a_hang_keeps_the_steps_that_ran, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id hang\narea flags\nsocket stream pair\n"
+	      "send a data=xy\nexpect ret=2\n"
+	      "recv b bufsize=2\nexpect ret=2 data=xy\n"
+	      "recv b bufsize=2\n", &sc);
+	sc_run_isolated(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_ERROR);
+	cr_assert_eq(res.nsteps, 2, "kept %d steps", res.nsteps);
+	cr_assert_eq(res.obs[1].ret, 2);
+	cr_assert_eq(res.obs[1].datalen, 2);
+	cr_assert(strstr(res.why, "hung in step 3 (line 8: recv)"), "%s", res.why);
+}
+
+/* Defect 17: listeners had the predictable abstract name ancdata-PID-N,
+ * which any local user could bind first.  Squat every such name this
+ * process would use; the listen cases still pass, on an autobound name. */
+Test(runner, squatted_listener_names_do_not_matter)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	int squat[64];
+
+	for (int i = 0; i < 64; i++) {
+		struct sockaddr_un a = { .sun_family = AF_UNIX };
+		int n = snprintf(a.sun_path + 1, sizeof a.sun_path - 1,
+				 "ancdata-%d-%d", getpid(), i);
+		squat[i] = socket(AF_UNIX, SOCK_STREAM, 0);
+		cr_assert_geq(squat[i], 0);
+		cr_assert_eq(bind(squat[i], (struct sockaddr *)&a,
+				  (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)),
+			     0, "squatting: %s", strerror(errno));
+	}
+	for (int t = 0; t < 2; t++) {
+		parse(t ? "id l\narea flags\nsocket dgram listen\n"
+			  "connect\nexpect ret=0\nsend a data=x rights=1\nexpect ret=1\n"
+			  "recv l bufsize=1 ancbuf=CMSG_SPACE(4)\nexpect ret=1 fds=p0\n"
+			: "id l\narea flags\nsocket stream listen\nconnect\nexpect ret=0\n"
+			  "accept\nexpect ret=0\nsend a data=x rights=1\nexpect ret=1\n"
+			  "recv b bufsize=1 ancbuf=CMSG_SPACE(4)\nexpect ret=1 fds=p0\n",
+		      &sc);
+		sc_run(&sc, NULL, &res);
+		cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+	}
+	for (int i = 0; i < 64; i++)
+		close(squat[i]);
+}
+
+static const char recv_one[] = "id one\narea flags\nsocket stream pair\n"
+			       "send a data=x rights=1\nexpect ret=1\n"
+			       "recv b bufsize=1 ancbuf=CMSG_SPACE(4)\n"
+			       "expect ret=1 flags=0 fds=p0 data=\"x\"\n";
+
+/* Defect 14: with stdin and stdout closed the scenario's sockets are fds 0
+ * and 1; the CPython backend's dup2 order put its pipe over the socket. */
+Test(runner, cpython_backend_with_the_socket_on_fd_0_or_1)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	int st;
+
+	parse(recv_one, &sc);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		close(0);
+		close(1);
+		sc_run(&sc, sc_backend_cpython(CPYTHON_DRIVER), &res);
+		if (res.status != SC_PASS)
+			fprintf(stderr, "%s\n", res.why);
+		_exit(res.status == SC_PASS ? 0 : 1);
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0, "the run failed");
+}
+
+/* Defect 14: when fork fails (RLIMIT_NPROC, as a user without privilege)
+ * the CPython backend left its two pipes open. */
+Test(runner, cpython_backend_fork_failure_leaks_nothing)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	int st;
+
+	parse(recv_one, &sc);
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		struct rlimit none = { 0, 0 };
+		if (geteuid() == 0 && (setgroups(0, NULL) < 0 || setgid(65534) < 0 ||
+				       setuid(65534) < 0))
+			_exit(2);
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);   /* /proc/self/fd */
+		if (setrlimit(RLIMIT_NPROC, &none) < 0 || fork() != -1)
+			_exit(3);   /* fork must fail for this test */
+		sc_run(&sc, sc_backend_cpython(CPYTHON_DRIVER), &res);
+		if (!res.fd_table_restored)
+			fprintf(stderr, "%s\n", res.why);
+		_exit(res.fd_table_restored && res.status == SC_FAIL ? 0 : 1);
+	}
+	cr_assert_gt(pid, 0);
+	cr_assert_eq(waitpid(pid, &st, 0), pid);
+	cr_assert(WIFEXITED(st), "the child died");
+	cr_assert_neq(WEXITSTATUS(st), 3, "fork did not fail under RLIMIT_NPROC 0");
+	cr_assert_eq(WEXITSTATUS(st), 0, "the fd table is not restored (%d)",
+		     WEXITSTATUS(st));
+}
