@@ -25,7 +25,7 @@
 
 static int usage(const char *msg, const char *arg)
 {
-	fprintf(stderr, "ancdata: %s%s%s (commands: profile, probe, list, show, differential, report)\n",
+	fprintf(stderr, "ancdata: %s%s%s (commands: profile, probe, list, show, differential, report, guest-console)\n",
 		msg, arg ? " " : "", arg ? arg : "");
 	return 2;
 }
@@ -163,5 +163,7 @@ int main(int argc, char **argv)
 		return cli_differential(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))
 		return cli_report(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "guest-console"))
+		return cli_guest_console(argc - 2, argv + 2);
 	return usage("unknown command", argv[1]);
 }

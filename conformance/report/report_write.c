@@ -421,7 +421,9 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 	}
 	areas_each(r, md_area_cb, &c);
 	if (!c.ndiff)
-		tx_puts(b, "\nNo behaviour differs between these kernels.\n");
+		tx_puts(b, report_failed(res)
+				   ? "\nNo row differs between these kernels, but the verdict fails: see above.\n"
+				   : "\nNo behaviour differs between these kernels.\n");
 	tx_printf(b, "\n%d of %zu cases, limits and features differ.\n", c.ndiff, r->nrows);
 	res->ndiff = c.ndiff;
 	if (base_name) {
