@@ -1,5 +1,5 @@
 #!/bin/sh
-# kernels_test.sh SOURCE ANCDATA uml|panic|failing|host-crash|bad-input
+# kernels_test.sh SOURCE ANCDATA uml|panic|failing|host-crash|quickstart|bad-input
 #   uml:        the profile boots as /init of user-mode-linux, passes every
 #               case it does not skip, and the report compares it with the host;
 #   panic:      a guest whose /init cannot run panics, and ci/kernels reports a
@@ -12,6 +12,9 @@
 #               UTF-8 and a panic line on its output, writing no profile (after
 #               a good run left host.json behind): a kernel error, exit 1, the
 #               stale profile never used;
+#   quickstart: ci/quickstart on the host alone, where no kernel differs,
+#               exits 0 and ends with one verdict line (it once ended early,
+#               exit 1, on a grep that found no differing row);
 #   bad-input:  a binary baseline, an unknown kernel package, two kernels of
 #               one name: one line, exit 2, no report.
 set -u
@@ -74,6 +77,13 @@ kill -ABRT $$'
 	grep -q 'Kernel panic - not syncing: test' "$out/k/report.md" || no "the panic line is not in the report"
 	grep -q -F 'starting	up\x00nul \xff\xfe latin' "$out/k/report.md" || no "the console bytes are not carried"
 	xmllint --noout "$out/k/report.xml" || no "report.xml is not well-formed" ;;
+quickstart)
+	"$src/ci/quickstart" --no-fuzz --kernels host --out "$out/k" >"$out/stdout" 2>&1
+	rc=$?
+	tail -8 "$out/stdout"
+	[ $rc = 0 ] || no "ci/quickstart on the host alone: exit status $rc, not 0"
+	tail -1 "$out/stdout" | grep -q '^quickstart verdict: PASS' || no "ci/quickstart does not end with its verdict"
+	"$src/ci/quickstart" --help | grep -q 'Exit status' || no "ci/quickstart --help" ;;
 bad-input)
 	printf '\177ELF\001\000binary' >"$out/binary"
 	for args in "--baseline $out/binary host" "linux-image-does-not-exist" "host host" "--out $out/binary host"; do
