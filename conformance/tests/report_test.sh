@@ -96,6 +96,33 @@ check2 "a missing baseline" "$bin" report --out out2 --baseline none.json a.json
 check2 "--update-baseline into a missing folder" "$bin" report --out out2 --update-baseline /nonexistent/b.json a.json
 check2 "an empty name" "$bin" report --out out2 =a.json
 check2 "--out without a folder" "$bin" report a.json --out
+# guest-console: a console with CR, terminal escapes, TAB, NUL, bytes that
+# are not UTF-8 and a panic line becomes a kernel-error profile that the
+# report reads and shows; a good console gives its profile
+{ printf '[ 1.0] Kernel panic - not syncing: No working init found.\n'
+  i=0; while [ $i -lt 40 ]; do echo " trace $i"; i=$((i + 1)); done
+  printf 'boot\r\n\033[31mred\033[0m\tline\nnul\000 latin \377\376\n'; } >panic.log
+"$bin" guest-console uml panic.log 134 --output g.json 2>/dev/null
+[ $? = 1 ] || no "guest-console on a panic did not exit 1"
+"$bin" report uml=g.json >g.stdout
+[ $? = 1 ] || no "the report of a kernel-error profile did not exit 1"
+grep -q 'kernel error\*\* on uml: kernel panic (exit status 134)' g.stdout || no "no kernel panic in the verdict"
+grep -q 'Kernel panic - not syncing: No working init found' g.stdout || no "the panic line left the tail"
+grep -q -F 'red	line' g.stdout || no "CR, escapes or TAB not handled"
+grep -q -F 'nul\x00 latin \xff\xfe' g.stdout || no "NUL or non-UTF-8 bytes lost"
+grep -q "trace 39" g.stdout || no "the end of the console left the tail"
+{ echo noise; echo '==ANCDATA-PROFILE-BEGIN=='; tr -d '\n' <a.json; echo; echo '==ANCDATA-PROFILE-END=='; } >good.log
+"$bin" guest-console g good.log 0 --output good.json || no "guest-console on a good console did not exit 0"
+"$bin" report g=good.json >/dev/null || no "the profile from a good console does not read"
+head -c 300 good.log >trunc.log
+"$bin" guest-console g trunc.log 0 --output t.json 2>/dev/null
+grep -q '"kernel_error": "truncated profile' t.json || no "a truncated profile is not named"
+"$bin" guest-console g /dev/null 124 --timeout 300 --output t.json 2>/dev/null
+grep -q '"kernel_error": "no power-off within 300s' t.json || no "a hang is not named"
+check2 "guest-console: a bad exit status" "$bin" guest-console g good.log x --output out2
+check2 "guest-console: a missing log" "$bin" guest-console g none.log 0 --output out2
+check2 "guest-console: no --output" "$bin" guest-console g good.log 0
+"$bin" guest-console --help | grep -q 'Exit status' || no "guest-console --help"
 "$bin" report --help >help || no "--help did not exit 0"
 grep -q 'Exit status' help || no "--help does not give the exit statuses"
 exit $fail
