@@ -10,6 +10,7 @@
  * comparison itself is report_write.c. */
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,11 +50,14 @@ struct input {
 	json_t *base;
 };
 
-static int fail(const char *fmt, const char *a, const char *b)
+__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
 {
+	va_list ap;
+	va_start(ap, fmt);
 	fputs("ancdata: report: ", stderr);
-	fprintf(stderr, fmt, a, b);
+	vfprintf(stderr, fmt, ap);
 	fputc('\n', stderr);
+	va_end(ap);
 	return 2;
 }
 
@@ -76,10 +80,10 @@ static int read_profile(struct input *in, const char *arg)
 	struct sc_profile *p = &in->p[in->nk];
 	char e[400];
 	if (in->nk == MAXK)
-		return fail("at most %d profiles%s", "16", "");
+		return fail("at most %d profiles", MAXK);
 	char *text = io_read_file(path, 1 << 26, e, sizeof e);
 	if (!text)
-		return fail("%s%s", e, "");
+		return fail("%s", e);
 	int bad = sc_profile_read(text, strlen(text), p, e, sizeof e) < 0;
 	free(text);
 	if (bad)
@@ -89,10 +93,9 @@ static int read_profile(struct input *in, const char *arg)
 	in->k[in->nk] = (struct report_kernel){ name, p };
 	in->nk++;
 	if (!name)
-		return fail("out of memory%s%s", "", "");
+		return fail("out of memory");
 	if (!good_name(name))
-		return fail("%s: the name '%s' is empty, too long or not plain text (give NAME=)",
-			    path, name);
+		return fail("%s: its name is empty, too long or not plain text (give NAME=)", path);
 	for (int i = 0; i < in->nk - 1; i++)
 		if (!strcmp(in->names[i], name))
 			return fail("two profiles named '%s' (%s): give each its own NAME=", name,
@@ -106,16 +109,20 @@ static int read_baseline(struct input *in)
 	char e[400];
 	char *text = io_read_file(in->base_path, 1 << 26, e, sizeof e);
 	if (!text)
-		return fail("%s%s", e, "");
+		return fail("%s", e);
 	in->base = json_loads(text, JSON_REJECT_DUPLICATES, &je);
 	free(text);
-	if (!in->base)
+	if (!in->base) {
+		for (char *c = je.text; *c; c++)   /* one line, whatever the input */
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = ' ';
 		return fail("%s: not a baseline (not JSON: %s)", in->base_path, je.text);
+	}
 	const char *fmt = json_string_value(json_object_get(in->base, "format"));
 	if (!fmt || strcmp(fmt, "ancdata-baseline/1") ||
 	    !json_is_object(json_object_get(in->base, "expected")))
-		return fail("%s: not a baseline (format ancdata-baseline/1 with expected rows)%s",
-			    in->base_path, "");
+		return fail("%s: not a baseline (format ancdata-baseline/1 with expected rows)",
+			    in->base_path);
 	return 0;
 }
 
@@ -126,7 +133,7 @@ static int writable_file(const char *path)
 	struct stat st;
 	char *dir = strdup(path), *slash;
 	if (!dir)
-		return fail("out of memory%s%s", "", "");
+		return fail("out of memory");
 	slash = strrchr(dir, '/');
 	if (slash)
 		slash == dir ? (void)(slash[1] = '\0') : (void)(*slash = '\0');
@@ -171,13 +178,13 @@ static int parse(struct input *in, int argc, char **argv)
 									  : &in->update;
 			*to = argv[++i];
 		} else if (a[0] == '-' && a[1]) {
-			return fail("unknown option %s (see ancdata report --help)", a, "");
+			return fail("unknown option %s (see ancdata report --help)", a);
 		} else if ((rc = read_profile(in, a))) {
 			return rc;
 		}
 	}
 	if (in->nk < 1 && !in->check)
-		return fail("wants at least one PROFILE (see ancdata report --help)%s%s", "", "");
+		return fail("wants at least one PROFILE (see ancdata report --help)");
 	if (in->base_path && read_baseline(in))
 		return 2;
 	if (in->out && writable_dir(in->out))
@@ -191,7 +198,7 @@ static int put_file(const char *dir, const char *name, const char *text)
 {
 	char *path;
 	if (asprintf(&path, "%s/%s", dir, name) < 0)
-		return fail("out of memory%s%s", "", "");
+		return fail("out of memory");
 	int bad = io_write_atomic(path, text, strlen(text)) < 0;
 	if (bad)
 		fail("cannot write %s: %s", path, strerror(errno));
@@ -216,7 +223,7 @@ static int put_all(const struct input *in, const struct report_result *r)
 			return fail("cannot write %s: %s", in->update, strerror(errno));
 	}
 	if (fputs(r->md, stdout) == EOF || fflush(stdout) == EOF)
-		return fail("cannot print the report: %s%s", strerror(errno), "");
+		return fail("cannot print the report: %s", strerror(errno));
 	return 0;
 }
 
@@ -229,7 +236,7 @@ int cli_report(int argc, char **argv)
 		rc = 0;   /* --help */
 	else if (!rc && !in.check) {
 		if (report_make(in.k, in.nk, in.base, in.base_path, &r) < 0) {
-			rc = fail("out of memory%s%s", "", "");
+			rc = fail("out of memory");
 		} else {
 			rc = put_all(&in, &r);
 			if (!rc)
