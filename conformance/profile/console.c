@@ -266,6 +266,7 @@ int cli_guest_console(int argc, char **argv)
 		return 2;
 	}
 	const char *out = rc == 0 ? json : text;
+	out += strspn(out, "\n ");
 	size_t n = strlen(out);
 	while (n && (out[n - 1] == '\n' || out[n - 1] == ' '))
 		n--;

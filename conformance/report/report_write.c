@@ -322,6 +322,179 @@ static void verdict_md(struct tx_buf *b, const struct rep *r, const char *base_n
 		}
 }
 
+/* ---- a case row's difference, field by field ---------------------------
+ * An observation is "key=value key=value ..." (values may be quoted, with
+ * spaces in them).  For a row that differs, each kernel's cell shows only
+ * the status (when it differs) and, step by step, the fields whose value is
+ * not the same on every kernel: "step 2: ret=0 flags=CTRUNC". */
+#define MAXTOK 64
+
+struct tok {
+	const char *key, *val;   /* into the observation; not NUL-terminated */
+	size_t klen, vlen, tlen; /* tlen: the whole key=value */
+};
+
+static size_t tokens(const char *s, size_t n, struct tok *t)
+{
+	size_t nt = 0, i = 0;
+	while (i < n && nt < MAXTOK) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		size_t start = i, eq = 0;
+		int quoted = 0;
+		for (; i < n && (quoted || s[i] != ' '); i++) {
+			if (s[i] == '"' && (i == start || s[i - 1] != '\\'))
+				quoted = !quoted;
+			if (s[i] == '=' && !eq && !quoted)
+				eq = i;
+		}
+		t[nt].key = s + start;
+		t[nt].klen = eq ? eq - start : i - start;
+		t[nt].val = eq ? s + eq + 1 : "";
+		t[nt].vlen = eq ? i - eq - 1 : 0;
+		t[nt].tlen = i - start;
+		nt++;
+	}
+	return nt;
+}
+
+/* line `line` (0: the status) of a case value, or NULL */
+static const char *line_of(const char *v, size_t line, size_t *len)
+{
+	for (size_t l = 0; v && l < line; l++) {
+		v = strchr(v, '\n');
+		v = v ? v + 1 : NULL;
+	}
+	if (!v)
+		return NULL;
+	*len = strcspn(v, "\n");
+	return v;
+}
+
+/* the value of key in a step's tokens (*found = 0: not there) */
+static const struct tok *tok_get(const struct tok *t, size_t nt, const struct tok *key)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].klen == key->klen && !memcmp(t[i].key, key->key, key->klen))
+			return &t[i];
+	return NULL;
+}
+
+static int tok_same(const struct tok *a, const struct tok *b)
+{
+	return (!a && !b) ||
+	       (a && b && a->vlen == b->vlen && !memcmp(a->val, b->val, a->vlen));
+}
+
+/* does field key of step `line` differ between the kernels? */
+static int field_differs(const struct rep *r, const struct row *w, size_t line,
+			 const struct tok *key)
+{
+	struct tok first;
+	int have_first = 0;
+	for (int j = 0; j < r->nk; j++) {
+		struct tok t[MAXTOK];
+		size_t len, nt = 0;
+		const char *l = line_of(w->val[j], line, &len);
+		if (l)
+			nt = tokens(l, len, t);
+		const struct tok *v = tok_get(t, nt, key);
+		if (j == 0) {
+			if (v)
+				first = *v, have_first = 1;
+			continue;
+		}
+		if (!tok_same(have_first ? &first : NULL, v))
+			return 1;
+	}
+	return 0;
+}
+
+/* is key in step `line` of a kernel before k (other than j)?  Then it was
+ * named absent already */
+static int named_before(const struct rep *r, const struct row *w, size_t line, int j, int k,
+			const struct tok *key)
+{
+	(void)r;
+	for (int k2 = 0; k2 < k; k2++) {
+		struct tok t[MAXTOK];
+		size_t len;
+		const char *l = line_of(w->val[k2], line, &len);
+		if (k2 != j && l && tok_get(t, tokens(l, len, t), key))
+			return 1;
+	}
+	return 0;
+}
+
+static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row *w, int j)
+{
+	size_t nlines = 0, len;
+	if (!w->val[j]) {
+		tx_puts(b, " (absent) |");
+		return;
+	}
+	for (int k = 0; k < r->nk; k++) {
+		size_t n = 0;
+		for (const char *v = w->val[k]; v; v = strchr(v, '\n'), v = v ? v + 1 : NULL)
+			n++;
+		if (n > nlines)
+			nlines = n;
+	}
+	struct tx_buf cell = { 0 };
+	tx_put(&cell, "", 0);
+	const char *st = line_of(w->val[j], 0, &len);
+	int status_differs = 0;
+	for (int k = 0; k < r->nk; k++) {
+		size_t l2;
+		const char *o = line_of(w->val[k], 0, &l2);
+		status_differs |= !o || l2 != len || memcmp(o, st, len);
+	}
+	if (status_differs) {
+		tx_puts(&cell, "status ");
+		tx_put(&cell, st, len);
+	}
+	for (size_t line = 1; line < nlines; line++) {
+		struct tok t[MAXTOK];
+		size_t nt = 0, shown = 0;
+		const char *l = line_of(w->val[j], line, &len);
+		if (l)
+			nt = tokens(l, len, t);
+		/* this kernel's differing fields, then those only the others have */
+		for (size_t i = 0; i < nt; i++) {
+			if (!field_differs(r, w, line, &t[i]))
+				continue;
+			tx_printf(&cell, "%s", cell.n ? (shown ? " " : "; ") : "");
+			if (!shown++)
+				tx_printf(&cell, "step %zu: ", line);
+			tx_put(&cell, t[i].key, t[i].tlen);
+		}
+		for (int k = 0; k < r->nk; k++) {
+			struct tok o[MAXTOK];
+			size_t ol, no = 0;
+			const char *lo = line_of(w->val[k], line, &ol);
+			if (k == j || !lo)
+				continue;
+			no = tokens(lo, ol, o);
+			for (size_t i = 0; i < no; i++) {
+				if (tok_get(t, nt, &o[i]) || named_before(r, w, line, j, k, &o[i]))
+					continue;
+				tx_printf(&cell, "%s", cell.n ? (shown ? " " : "; ") : "");
+				if (!shown++)
+					tx_printf(&cell, "step %zu: ", line);
+				tx_put(&cell, o[i].key, o[i].klen);
+				tx_puts(&cell, " absent");
+			}
+		}
+		if (!l && !shown)
+			tx_printf(&cell, "%sstep %zu absent", cell.n ? "; " : "", line);
+	}
+	char *c = tx_take(&cell);
+	md_cell(b, c && *c ? c : w->val[j]);
+	free(c);
+}
+
 static void area_md(struct tx_buf *b, const struct rep *r, const char *area, int have_base,
 		    int *ndiff)
 {
@@ -351,8 +524,12 @@ static void area_md(struct tx_buf *b, const struct rep *r, const char *area, int
 		tx_puts(b, " ");
 		md_line(b, w->key);
 		tx_puts(b, " |");
-		for (int j = 0; j < r->nk; j++)
-			md_cell(b, w->val[j]);
+		for (int j = 0; j < r->nk; j++) {
+			if (w->is_case)
+				case_cell_md(b, r, w, j);
+			else
+				md_cell(b, w->val[j]);
+		}
 		tx_puts(b, "\n");
 	}
 }

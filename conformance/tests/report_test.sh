@@ -54,6 +54,11 @@ grep -q 'flags_cloexec_set: made to fail by report_test' v.stdout || no "the fai
 grep -q 'No behaviour differs' v.stdout && no "says nothing differs while a case failed"
 grep -q 'made to fail by report_test' v/report.html || no "report.html does not show the why"
 grep -q '<failure message="made to fail by report_test"' v/report.xml || no "JUnit has no failure"
+# a differing row shows the fields that differ, step by step
+sed '0,/controllen=[0-9]*/s//controllen=999/' a.json >c.json
+"$bin" report old=a.json new=c.json >c.stdout
+grep -q -E '\| `step 2: controllen=[0-9]+` \| `step 2: controllen=999` \|' c.stdout ||
+	no "the differing field is not shown by itself"
 "$bin" report same1=b.json same2=b.json >/dev/null
 [ $? = 1 ] || no "the same failing profile twice did not exit 1"
 "$bin" report old=a.json new=a.json >ok.stdout || no "two passing profiles did not exit 0"
