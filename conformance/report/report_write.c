@@ -569,6 +569,51 @@ static void md_area_cb(void *arg, const char *area)
 	area_md(c->b, c->r, area, c->have_base, &c->ndiff);
 }
 
+/* per area: the rows, how many differ, and the statuses of its cases on
+ * every kernel */
+static void area_count_cb(void *arg, const char *area)
+{
+	struct md_ctx *c = arg;
+	const struct rep *r = c->r;
+	int rows = 0, diff = 0, st[4] = { 0 };
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct row *w = &r->rows[i];
+		if (strcmp(w->area, area))
+			continue;
+		rows++;
+		diff += differs(r, w);
+		for (int j = 0; j < r->nk; j++)
+			if (w->pc[j])
+				st[status_index(w->pc[j]->status)]++;
+	}
+	if (!rows)
+		return;
+	tx_puts(c->b, "| ");
+	md_line(c->b, area);
+	tx_printf(c->b, " | %d | %d | %d | %d | %d | %d | %d |\n", rows, rows - diff, diff, st[0],
+		  st[1], st[2], st[3]);
+}
+
+static void skipped_md(struct tx_buf *b, const struct rep *r)
+{
+	int header = 0;
+	for (int i = 0; i < r->nk; i++)
+		for (size_t c = 0; c < r->k[i].p->ncases; c++) {
+			const struct sc_pcase *pc = &r->k[i].p->cases[c];
+			if (status_index(pc->status) != 2)
+				continue;
+			if (!header++)
+				tx_puts(b, "\n## Skipped\n\n");
+			tx_puts(b, "- ");
+			md_line(b, pc->id);
+			tx_puts(b, " on ");
+			md_line(b, r->k[i].name);
+			tx_puts(b, ": ");
+			md_line(b, pc->why ? pc->why : "(no reason given)");
+			tx_puts(b, "\n");
+		}
+}
+
 static void write_md(struct tx_buf *b, const struct rep *r, const char *base_name,
 		     struct report_result *res)
 {
@@ -576,6 +621,9 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 	tx_puts(b, "# Kernel behaviour regression report\n\n");
 	kernels_md(b, r);
 	verdict_md(b, r, base_name, res);
+	tx_puts(b, "\n## Areas\n\n| area | rows | same | differ | pass | fail | skip | error |\n"
+		   "|---|---|---|---|---|---|---|---|\n");
+	areas_each(r, area_count_cb, &c);
 	for (int i = 0; i < r->nk; i++) {
 		const struct sc_profile *p = r->k[i].p;
 		if (!p->kernel_error)
@@ -597,6 +645,7 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 		tx_puts(b, "\n");
 	}
 	areas_each(r, md_area_cb, &c);
+	skipped_md(b, r);
 	if (!c.ndiff)
 		tx_puts(b, report_failed(res)
 				   ? "\nNo row differs between these kernels, but the verdict fails: see above.\n"

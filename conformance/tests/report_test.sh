@@ -59,6 +59,10 @@ sed '0,/controllen=[0-9]*/s//controllen=999/' a.json >c.json
 "$bin" report old=a.json new=c.json >c.stdout
 grep -q -E '\| `step 2: controllen=[0-9]+` \| `step 2: controllen=999` \|' c.stdout ||
 	no "the differing field is not shown by itself"
+grep -q '^| flags | 1 | 0 | 1 | 2 | 0 | 0 | 0 |$' c.stdout || no "no counts per area"
+sed '0,/"status": "pass"/s//"status": "skip", "why": "unsupported: made to skip"/' a.json >s.json
+"$bin" report old=a.json new=s.json >s.stdout || no "a skipped case failed the verdict"
+grep -q '^- flags_cloexec_set on new: unsupported: made to skip$' s.stdout || no "a skipped case does not say why"
 "$bin" report same1=b.json same2=b.json >/dev/null
 [ $? = 1 ] || no "the same failing profile twice did not exit 1"
 "$bin" report old=a.json new=a.json >ok.stdout || no "two passing profiles did not exit 0"
