@@ -388,20 +388,30 @@ static int tok_same(const struct tok *a, const struct tok *b)
 	       (a && b && a->vlen == b->vlen && !memcmp(a->val, b->val, a->vlen));
 }
 
-/* does field key of step `line` differ between the kernels? */
+/* did kernel j run the case (has it observations)?  A skipped case has
+ * none, and is left out of the step-by-step comparison */
+static int ran(const struct row *w, int j)
+{
+	return w->val[j] && strchr(w->val[j], '\n');
+}
+
+/* does field key of step `line` differ between the kernels that ran it? */
 static int field_differs(const struct rep *r, const struct row *w, size_t line,
 			 const struct tok *key)
 {
 	struct tok first;
 	int have_first = 0;
+	int seen = 0;
 	for (int j = 0; j < r->nk; j++) {
 		struct tok t[MAXTOK];
 		size_t len, nt = 0;
+		if (!ran(w, j))
+			continue;
 		const char *l = line_of(w->val[j], line, &len);
 		if (l)
 			nt = tokens(l, len, t);
 		const struct tok *v = tok_get(t, nt, key);
-		if (j == 0) {
+		if (!seen++) {
 			if (v)
 				first = *v, have_first = 1;
 			continue;
@@ -422,7 +432,7 @@ static int named_before(const struct rep *r, const struct row *w, size_t line, i
 		struct tok t[MAXTOK];
 		size_t len;
 		const char *l = line_of(w->val[k2], line, &len);
-		if (k2 != j && l && tok_get(t, tokens(l, len, t), key))
+		if (k2 != j && ran(w, k2) && l && tok_get(t, tokens(l, len, t), key))
 			return 1;
 	}
 	return 0;
@@ -454,8 +464,13 @@ static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row
 	if (status_differs) {
 		tx_puts(&cell, "status ");
 		tx_put(&cell, st, len);
+		if (w->pc[j] && w->pc[j]->why && status_index(w->pc[j]->status) != 0) {
+			tx_puts(&cell, " (");
+			tx_puts(&cell, w->pc[j]->why);
+			tx_puts(&cell, ")");
+		}
 	}
-	for (size_t line = 1; line < nlines; line++) {
+	for (size_t line = 1; line < nlines && ran(w, j); line++) {
 		struct tok t[MAXTOK];
 		size_t nt = 0, shown = 0;
 		const char *l = line_of(w->val[j], line, &len);
@@ -474,7 +489,7 @@ static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row
 			struct tok o[MAXTOK];
 			size_t ol, no = 0;
 			const char *lo = line_of(w->val[k], line, &ol);
-			if (k == j || !lo)
+			if (k == j || !lo || !ran(w, k))
 				continue;
 			no = tokens(lo, ol, o);
 			for (size_t i = 0; i < no; i++) {
@@ -756,7 +771,8 @@ static void write_html(struct tx_buf *b, const struct rep *r, const char *base_n
 		"<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;font-size:13px}"
 		"td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}pre{margin:0;white-space:pre-wrap}"
 		".diff{background:#fff3cd}.new{background:#f8d7da}.fail,.error{color:#a00}.skip{color:#777}"
-		".pass{color:#060}</style>"
+		".pass{color:#060}#d,#m{width:100%;table-layout:fixed}td pre{overflow-wrap:anywhere}"
+		"#d th:nth-child(-n+2),#m th:nth-child(-n+2){width:10em}</style>"
 		"</head><body><h1>Kernel behaviour regression report</h1><table><tr><th>kernel</th><th>release</th>"
 		"<th>point release</th><th>machine</th><th>pass</th><th>fail</th><th>skip</th><th>error</th></tr>");
 	for (int i = 0; i < r->nk; i++) {
