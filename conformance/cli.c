@@ -47,6 +47,7 @@ static const char general_help[] =
 "  differential   the cases CPython can express, through libancdata and CPython\n"
 "  report         kernel profiles compared: Markdown, HTML, JUnit (alias: diff)\n"
 "  init           the guest mode: process 1 of a test kernel's initramfs\n"
+"  guest-console  a guest's console log made into a profile (or a kernel error)\n"
 "  help [COMMAND] this text, or one command's (same as COMMAND --help)\n"
 "\n"
 "exit status:\n"
@@ -363,7 +364,7 @@ static int dispatch(int argc, char **argv)
 {
 	if (argc < 2)
 		return bad("no command given (commands: profile, probe, list, show, "
-			   "differential, report, init; see ancdata --help)");
+			   "differential, report, init, guest-console; see ancdata --help)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(0, NULL);
 	if (help_of(argv[1]) && asks_help(argc - 2, argv + 2)) {
@@ -386,6 +387,8 @@ static int dispatch(int argc, char **argv)
 		return cli_differential(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "report") || !strcmp(argv[1], "diff"))
 		return cli_report(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "guest-console"))
+		return cli_guest_console(argc - 2, argv + 2);
 	return bad("unknown command '%s' (see ancdata --help)", argv[1]);
 }
 

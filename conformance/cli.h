@@ -4,4 +4,5 @@
 #include <stddef.h>
 int cli_differential(int argc, char **argv);
 int cli_report(int argc, char **argv);
+int cli_guest_console(int argc, char **argv);   /* profile/console.c */
 #endif

@@ -2,7 +2,7 @@
 # ci/lib/deps.sh - sourced by the ci/ scripts: install the Debian packages a
 # job needs, only when one is missing (apt-get update first, as root).
 # The package lists live here, one per purpose.
-DEPS_BUILD="cmake make gcc clang libclang-rt-14-dev pkg-config libcriterion-dev libjansson-dev python3 zip unzip"
+DEPS_BUILD="cmake make gcc clang libclang-rt-14-dev pkg-config libcriterion-dev libjansson-dev libxml2-dev python3 zip unzip"
 DEPS_FUZZ="afl++ lld-14"        # with DEPS_BUILD
 DEPS_COVERAGE="llvm-14 lcov"
 DEPS_UML="user-mode-linux cpio"

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
 #include "profile_read.h"
 
 static int bad(char *err, size_t len, const char *fmt, ...)
@@ -28,7 +29,10 @@ static char *dup_str(json_t *v)
 	return s ? strdup(s) : NULL;
 }
 
-/* Scalars flattened under prefix: "sockopts.SO_INQ.exists" = "true". */
+/* Scalars flattened under prefix: "sockopts.SO_INQ.exists" = "true".  The
+ * names are as long as they are (no cut: two long siblings stay two, a
+ * character is never split); an empty name, or one with a dot, could not
+ * be told apart once flattened and is refused. */
 static int flatten(json_t *v, const char *prefix, struct sc_kv **kv, size_t *n)
 {
 	if (!v)
@@ -37,11 +41,13 @@ static int flatten(json_t *v, const char *prefix, struct sc_kv **kv, size_t *n)
 		const char *k;
 		json_t *x;
 		json_object_foreach(v, k, x) {
-			char key[256];
-			if (strchr(k, '.'))
+			char *key;
+			if (!*k || strchr(k, '.'))
 				return -2;   /* the flattened names use dots */
-			snprintf(key, sizeof key, "%s%s%s", prefix, *prefix ? "." : "", k);
+			if (asprintf(&key, "%s%s%s", prefix, *prefix ? "." : "", k) < 0)
+				return -1;
 			int rc = flatten(x, key, kv, n);
+			free(key);
 			if (rc < 0)
 				return rc;
 		}
@@ -61,6 +67,18 @@ static int flatten(json_t *v, const char *prefix, struct sc_kv **kv, size_t *n)
 	return 0;
 }
 
+/* an optional string member: 0 (absent or null: *out stays NULL), or -1 */
+static int opt_str(json_t *o, const char *name, char **out)
+{
+	json_t *v = json_object_get(o, name);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_string(v))
+		return -1;
+	*out = strdup(json_string_value(v));
+	return *out ? 0 : -1;
+}
+
 static const char *const STATUSES[] = { "pass", "fail", "skip", "error", NULL };
 
 static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t len)
@@ -76,11 +94,12 @@ static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t
 		return bad(err, len, "cases[%zu] has no id or status", i);
 	pc->id = dup_str(json_object_get(c, "id"));
 	pc->status = dup_str(json_object_get(c, "status"));
-	pc->area = dup_str(json_object_get(c, "area"));
-	pc->purpose = dup_str(json_object_get(c, "purpose"));
-	pc->why = dup_str(json_object_get(c, "why"));
 	if (!pc->id || !pc->status)
 		return bad(err, len, "out of memory");
+	if (opt_str(c, "area", &pc->area) < 0 || opt_str(c, "purpose", &pc->purpose) < 0 ||
+	    opt_str(c, "why", &pc->why) < 0)
+		return bad(err, len, "cases[%zu] (%s): area, purpose or why is not a string",
+			   i, pc->id);
 	for (int s = 0; STATUSES[s]; s++)
 		known |= !strcmp(STATUSES[s], pc->status);
 	if (!known)
@@ -96,15 +115,16 @@ static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t
 		if (!json_is_string(json_object_get(v, "text")))
 			return bad(err, len, "cases[%zu] (%s): observation %zu has no text",
 				   i, pc->id, k);
-		pc->obs[pc->nobs++] = dup_str(json_object_get(v, "text"));
+		if (!(pc->obs[pc->nobs++] = dup_str(json_object_get(v, "text"))))
+			return bad(err, len, "out of memory");
 	}
 	tags = json_object_get(c, "tags");
 	pc->tags = calloc(json_array_size(tags) + 1, sizeof *pc->tags);
 	if (!pc->tags)
 		return bad(err, len, "out of memory");
 	json_array_foreach(tags, k, v)
-		if (json_is_string(v))
-			pc->tags[pc->ntags++] = dup_str(v);
+		if (json_is_string(v) && !(pc->tags[pc->ntags++] = dup_str(v)))
+			return bad(err, len, "out of memory");
 	return 0;
 }
 
@@ -135,14 +155,22 @@ int sc_profile_read(const char *text, size_t len, struct sc_profile *p,
 		goto out;
 	}
 	p->release = dup_str(json_object_get(kernel, "release"));
-	p->version = dup_str(json_object_get(kernel, "version"));
-	p->machine = dup_str(json_object_get(kernel, "machine"));
-	p->point_release = dup_str(json_object_get(kernel, "point_release"));
+	if (!p->release || opt_str(kernel, "version", &p->version) < 0 ||
+	    opt_str(kernel, "machine", &p->machine) < 0 ||
+	    opt_str(kernel, "point_release", &p->point_release) < 0) {
+		bad(err, errlen, "kernel: version, machine or point_release is not a string");
+		goto out;
+	}
+	if (opt_str(j, "kernel_error", &p->kernel_error) < 0 ||
+	    opt_str(j, "console_tail", &p->console_tail) < 0) {
+		bad(err, errlen, "kernel_error or console_tail is not a string");
+		goto out;
+	}
 	int fl = flatten(json_object_get(j, "limits"), "", &p->limits, &p->nlimits);
 	if (fl == 0)
 		fl = flatten(json_object_get(j, "features"), "", &p->features, &p->nfeatures);
 	if (fl < 0) {
-		bad(err, errlen, fl == -2 ? "a limits or features name contains a dot"
+		bad(err, errlen, fl == -2 ? "a limits or features name is empty or contains a dot"
 					  : "limits or features hold a value that cannot be written back");
 		goto out;
 	}
@@ -181,73 +209,118 @@ const struct sc_pcase *sc_profile_case(const struct sc_profile *p, const char *i
 	return NULL;
 }
 
-static json_t *str_or_null(const char *s)
+/* Every jansson call of the writer goes through these: a value that could
+ * not be made (out of memory) or set marks the whole write failed, never
+ * a key that silently disappears.  Text goes through io_json_text, so
+ * bytes that are not UTF-8 are carried as \xNN. */
+static json_t *text(const char *s, int *failed)
 {
-	return s ? json_string(s) : json_null();
+	json_t *v = io_json_text(s);
+	*failed |= !v;
+	return v;
 }
 
-/* "a.b.c" = value back into nested objects */
-static void unflatten(json_t *root, const struct sc_kv *kv, size_t n)
+static void set(json_t *o, const char *k, json_t *v, int *failed)
 {
-	for (size_t i = 0; i < n; i++) {
-		char key[256], *dot, *k = key;
+	if (!v || json_object_set_new(o, k, v) < 0)
+		*failed = 1;
+}
+
+static void append(json_t *a, json_t *v, int *failed)
+{
+	if (!v || json_array_append_new(a, v) < 0)
+		*failed = 1;
+}
+
+/* "a.b.c" = value back into nested objects (names as long as they are) */
+static void unflatten(json_t *root, const struct sc_kv *kv, size_t n, int *failed)
+{
+	for (size_t i = 0; i < n && !*failed; i++) {
+		char *key = strdup(kv[i].key), *dot, *k = key;
 		json_t *o = root;
-		snprintf(key, sizeof key, "%s", kv[i].key);
+		if (!key) {
+			*failed = 1;
+			return;
+		}
 		while ((dot = strchr(k, '.'))) {
 			*dot = '\0';
 			json_t *next = json_object_get(o, k);
 			if (!json_is_object(next)) {
 				next = json_object();
-				json_object_set_new(o, k, next);
+				set(o, k, next, failed);
+				if (*failed)
+					break;
 			}
 			o = next;
 			k = dot + 1;
 		}
-		json_t *v = json_loads(kv[i].value, JSON_DECODE_ANY, NULL);
-		json_object_set_new(o, k, v ? v : json_null());
+		if (!*failed)
+			set(o, k, json_loads(kv[i].value, JSON_DECODE_ANY, NULL), failed);
+		free(key);
 	}
+}
+
+static json_t *case_json(const struct sc_pcase *c, int *failed)
+{
+	json_t *o = json_object(), *obs = json_array(), *tags = json_array();
+	if (!o || !obs || !tags) {
+		json_decref(o), json_decref(obs), json_decref(tags);
+		*failed = 1;
+		return NULL;
+	}
+	set(o, "id", text(c->id, failed), failed);
+	if (c->area)
+		set(o, "area", text(c->area, failed), failed);
+	if (c->purpose)
+		set(o, "purpose", text(c->purpose, failed), failed);
+	for (size_t t = 0; t < c->ntags; t++)
+		append(tags, text(c->tags[t], failed), failed);
+	set(o, "tags", tags, failed);
+	set(o, "status", text(c->status, failed), failed);
+	if (c->why)
+		set(o, "why", text(c->why, failed), failed);
+	for (size_t s = 0; s < c->nobs; s++) {
+		json_t *e = json_object();
+		if (e)
+			set(e, "text", text(c->obs[s], failed), failed);
+		append(obs, e, failed);
+	}
+	set(o, "observation", obs, failed);
+	return o;
 }
 
 char *sc_profile_write(const struct sc_profile *p)
 {
+	int failed = 0;
 	json_t *j = json_object(), *k = json_object(), *cases = json_array();
 	json_t *limits = json_object(), *features = json_object();
-	json_object_set_new(j, "format", json_string("ancdata-profile/1"));
-	json_object_set_new(k, "release", str_or_null(p->release));
-	json_object_set_new(k, "version", str_or_null(p->version));
-	json_object_set_new(k, "machine", str_or_null(p->machine));
-	json_object_set_new(k, "point_release", str_or_null(p->point_release));
-	json_object_set_new(j, "kernel", k);
-	unflatten(limits, p->limits, p->nlimits);
-	unflatten(features, p->features, p->nfeatures);
-	json_object_set_new(j, "limits", limits);
-	json_object_set_new(j, "features", features);
-	for (size_t i = 0; i < p->ncases; i++) {
-		const struct sc_pcase *c = &p->cases[i];
-		json_t *o = json_object(), *obs = json_array(), *tags = json_array();
-		json_object_set_new(o, "id", json_string(c->id));
-		if (c->area)
-			json_object_set_new(o, "area", json_string(c->area));
-		if (c->purpose)
-			json_object_set_new(o, "purpose", json_string(c->purpose));
-		for (size_t t = 0; t < c->ntags; t++)
-			json_array_append_new(tags, json_string(c->tags[t]));
-		json_object_set_new(o, "tags", tags);
-		json_object_set_new(o, "status", json_string(c->status));
-		if (c->why)
-			json_object_set_new(o, "why", json_string(c->why));
-		for (size_t s = 0; s < c->nobs; s++) {
-			json_t *e = json_object();
-			json_object_set_new(e, "text", json_string(c->obs[s]));
-			json_array_append_new(obs, e);
-		}
-		json_object_set_new(o, "observation", obs);
-		json_array_append_new(cases, o);
+	char *out = NULL;
+	if (!j || !k || !cases || !limits || !features) {
+		json_decref(k), json_decref(cases), json_decref(limits), json_decref(features);
+		goto done;
 	}
-	json_object_set_new(j, "cases", cases);
-	char *text = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+	set(j, "format", json_string("ancdata-profile/1"), &failed);
+	set(k, "release", text(p->release, &failed), &failed);
+	set(k, "version", text(p->version, &failed), &failed);
+	set(k, "machine", text(p->machine, &failed), &failed);
+	set(k, "point_release", text(p->point_release, &failed), &failed);
+	set(j, "kernel", k, &failed);
+	if (p->kernel_error)
+		set(j, "kernel_error", text(p->kernel_error, &failed), &failed);
+	if (p->console_tail)
+		set(j, "console_tail", text(p->console_tail, &failed), &failed);
+	unflatten(limits, p->limits, p->nlimits, &failed);
+	unflatten(features, p->features, p->nfeatures, &failed);
+	set(j, "limits", limits, &failed);
+	set(j, "features", features, &failed);
+	for (size_t i = 0; i < p->ncases; i++)
+		append(cases, case_json(&p->cases[i], &failed), &failed);
+	set(j, "cases", cases, &failed);
+	if (!failed)
+		out = json_dumps(j, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+done:
 	json_decref(j);
-	return text;
+	return out;
 }
 
 static int str_eq(const char *a, const char *b)
@@ -259,6 +332,8 @@ int sc_profile_equal(const struct sc_profile *a, const struct sc_profile *b)
 {
 	if (!str_eq(a->release, b->release) || !str_eq(a->version, b->version) ||
 	    !str_eq(a->machine, b->machine) || !str_eq(a->point_release, b->point_release) ||
+	    !str_eq(a->kernel_error, b->kernel_error) ||
+	    !str_eq(a->console_tail, b->console_tail) ||
 	    a->ncases != b->ncases || a->nlimits != b->nlimits ||
 	    a->nfeatures != b->nfeatures)
 		return 0;
@@ -299,6 +374,8 @@ void sc_profile_free(struct sc_profile *p)
 	free(p->version);
 	free(p->machine);
 	free(p->point_release);
+	free(p->kernel_error);
+	free(p->console_tail);
 	for (size_t i = 0; i < p->nlimits; i++)
 		free(p->limits[i].key), free(p->limits[i].value);
 	for (size_t i = 0; i < p->nfeatures; i++)

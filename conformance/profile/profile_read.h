@@ -18,6 +18,9 @@ struct sc_pcase {
 
 struct sc_profile {
 	char *release, *version, *machine, *point_release;
+	/* a guest that panicked, hung or printed no (or a broken) profile:
+	 * why (NULL: none), and the tail of its console */
+	char *kernel_error, *console_tail;
 	size_t nlimits, nfeatures;
 	struct sc_kv *limits, *features;   /* flattened: "sockopts.SO_INQ.exists" */
 	size_t ncases;

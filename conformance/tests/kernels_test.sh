@@ -1,24 +1,101 @@
 #!/bin/sh
-# kernels_test.sh SOURCE ANCDATA uml|panic
-#   uml:   the profile boots as /init of user-mode-linux, passes every case it
-#          does not skip, and the report compares it with the host;
-#   panic: a guest whose /init cannot run panics, and ci/kernels reports a
-#          kernel error with the console tail, exit status 1, never a pass.
+# kernels_test.sh SOURCE ANCDATA uml|panic|failing|host-crash|quickstart|bad-input
+#   uml:        the profile boots as /init of user-mode-linux, passes every
+#               case it does not skip, and the report compares it with the host;
+#   panic:      a guest whose /init cannot run panics, and ci/kernels reports a
+#               kernel error with the console tail (the panic line in it),
+#               exit status 1, never a pass;
+#   failing:    a wrapper makes one host case fail (and exits 1, as ancdata
+#               profile does): ci/kernels exits 1 and the report shows the case
+#               and its why;
+#   host-crash: a wrapper whose profile dies with TAB, NUL, bytes that are not
+#               UTF-8 and a panic line on its output, writing no profile (after
+#               a good run left host.json behind): a kernel error, exit 1, the
+#               stale profile never used;
+#   quickstart: ci/quickstart on the host alone, where no kernel differs,
+#               exits 0 and ends with one verdict line (it once ended early,
+#               exit 1, on a grep that found no differing row);
+#   bad-input:  a binary baseline, an unknown kernel package, two kernels of
+#               one name: one line, exit 2, no report.
 set -u
 src=$1 bin=$2 what=$3
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-if [ "$what" = uml ]; then
-	"$src/ci/kernels" --ancdata "$bin" --out "$out" host uml || { cat "$out"/report.stdout 2>/dev/null; tail -20 "$out/uml.log"; exit 1; }
-	grep -q '"release":"6\.' "$out/uml.json" || { echo "no UML profile"; exit 1; }
-	grep -q '"fail":0,' "$out/uml.json" || { echo "cases failed under UML"; exit 1; }
-	grep -E '^\| (host|uml) ' "$out/report.md"
-	exit 0
-fi
-"$src/ci/kernels" --ancdata "$bin" --out "$out" --simulate-panic uml
-rc=$?
-[ $rc = 1 ] || { echo "a panicking guest gave exit status $rc, not 1"; exit 1; }
-grep -q 'Kernel error on uml' "$out/report.md" || { echo "the report does not name the kernel error"; cat "$out/report.md"; exit 1; }
-grep -q 'kernel panic' "$out/report.md" || { echo "the report does not say panic"; exit 1; }
-grep -q '<error' "$out/report.xml" || { echo "no JUnit error"; exit 1; }
-grep -A3 'Kernel error on uml' "$out/report.md"
+no() { echo "FAIL: $*"; [ -f "$out/k/report.md" ] && cat "$out/k/report.md"; exit 1; }
+wrapper() { # body of the profile step -> $out/wrapper
+	cat >"$out/wrapper" <<WRAP
+#!/bin/sh
+# the real ancdata, except that "profile --output FILE" is changed
+[ "\$1" = profile ] || exec "$bin" "\$@"
+$1
+WRAP
+	chmod +x "$out/wrapper"
+}
+case $what in
+uml)
+	"$src/ci/kernels" --ancdata "$bin" --out "$out/k" host uml || { cat "$out"/k/report.stdout 2>/dev/null; tail -20 "$out/k/uml.log"; exit 1; }
+	grep -q '"release":"6\.' "$out/k/uml.json" || no "no UML profile"
+	grep -q '"fail":0,' "$out/k/uml.json" || no "cases failed under UML"
+	for d in "${HOME:-/root}"/.uml/ancdata-uml-*; do [ -e "$d" ] && no "UML left its folder $d"; done
+	grep -E '^\| (host|uml) ' "$out/k/report.md" ;;
+panic)
+	"$src/ci/kernels" --ancdata "$bin" --out "$out/k" --simulate-panic uml >"$out/stdout" 2>&1
+	rc=$?
+	cat "$out/stdout"
+	[ $rc = 1 ] || no "a panicking guest gave exit status $rc, not 1"
+	grep -q 'Aborted\|line [0-9]' "$out/stdout" && no "bash's job-control notice leaked"
+	grep -q 'Kernel error on uml' "$out/k/report.md" || no "the report does not name the kernel error"
+	grep -q 'kernel panic' "$out/k/report.md" || no "the report does not say panic"
+	grep -q 'Kernel panic - not syncing' "$out/k/report.md" || no "the console tail has no panic line"
+	grep -q '<error' "$out/k/report.xml" || no "no JUnit error"
+	grep -A3 'Kernel error on uml' "$out/k/report.md" ;;
+failing)
+	wrapper '"'"$bin"'" "$@" || exit $?
+out=$3
+sed -i "0,/\"status\": \"pass\"/s//\"status\": \"fail\", \"why\": \"made to fail by the test wrapper\"/" "$out"
+exit 1'
+	"$src/ci/kernels" --ancdata "$out/wrapper" --out "$out/k" host
+	rc=$?
+	[ $rc = 1 ] || no "a failing host case gave exit status $rc, not 1"
+	grep -q 'made to fail by the test wrapper' "$out/k/report.md" || no "the report does not show the failed case's why"
+	grep -q 'Verdict: FAILED' "$out/k/report.md" || no "the verdict is not FAILED"
+	grep -q 'No behaviour differs' "$out/k/report.md" && no "the report says nothing differs"
+	grep -q '<failure message="made to fail by the test wrapper"' "$out/k/report.xml" || no "JUnit has no failure"
+	grep 'failed on host' "$out/k/report.md" ;;
+host-crash)
+	"$src/ci/kernels" --ancdata "$bin" --out "$out/k" host >/dev/null || no "a good host run failed"
+	[ -s "$out/k/host.json" ] || no "no host.json from a good run"
+	wrapper 'printf "starting\tup\000nul \377\376 latin\n[ 1.0] Kernel panic - not syncing: test\n"
+kill -ABRT $$'
+	"$src/ci/kernels" --ancdata "$out/wrapper" --out "$out/k" host >"$out/stdout" 2>&1
+	rc=$?
+	cat "$out/stdout"
+	[ $rc = 1 ] || no "a host run that died gave exit status $rc, not 1"
+	grep -q 'Aborted' "$out/stdout" && no "bash's job-control notice leaked"
+	grep -q '"kernel_error"' "$out/k/host.json" || no "the stale host.json was kept"
+	grep -q 'Kernel error on host' "$out/k/report.md" || no "the report does not show the host's error"
+	grep -q 'Kernel panic - not syncing: test' "$out/k/report.md" || no "the panic line is not in the report"
+	grep -q -F 'starting	up\x00nul \xff\xfe latin' "$out/k/report.md" || no "the console bytes are not carried"
+	xmllint --noout "$out/k/report.xml" || no "report.xml is not well-formed" ;;
+quickstart)
+	"$src/ci/quickstart" --no-fuzz --kernels host --out "$out/k" >"$out/stdout" 2>&1
+	rc=$?
+	tail -8 "$out/stdout"
+	[ $rc = 0 ] || no "ci/quickstart on the host alone: exit status $rc, not 0"
+	tail -1 "$out/stdout" | grep -q '^quickstart verdict: PASS' || no "ci/quickstart does not end with its verdict"
+	"$src/ci/quickstart" --help | grep -q 'Exit status' || no "ci/quickstart --help" ;;
+bad-input)
+	printf '\177ELF\001\000binary' >"$out/binary"
+	for args in "--baseline $out/binary host" "linux-image-does-not-exist" "host host" "--out $out/binary host"; do
+		# shellcheck disable=SC2086
+		"$src/ci/kernels" --ancdata "$bin" --out "$out/k" $args >"$out/stdout" 2>"$out/stderr"
+		rc=$?
+		[ $rc = 2 ] || no "ci/kernels $args: exit status $rc, not 2"
+		[ "$(wc -l <"$out/stderr")" = 1 ] || no "ci/kernels $args: not one line on stderr"
+		grep -q 'reports:' "$out/stdout" && no "ci/kernels $args: points at reports"
+		[ -e "$out/k" ] && no "ci/kernels $args: wrote $out/k"
+		echo "ok: $args: $(cat "$out/stderr")"
+	done
+	"$src/ci/kernels" --help | grep -q 'Exit status' || no "ci/kernels --help" ;;
+esac
+exit 0

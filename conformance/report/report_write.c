@@ -1,0 +1,939 @@
+/* report_write.c - profiles compared, as Markdown, HTML and JUnit, in
+ * memory (report.h).  No files, no globals: the CLI and the fuzz target
+ * call the same code.  Every byte of profile text goes through one
+ * escaping layer: tx_markup() for HTML and XML, md_text() for Markdown
+ * (which is also printed on terminals: controls made visible). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "json_text.h"
+#include "junit.h"
+#include "report.h"
+#include "text.h"
+
+#define MAXK REPORT_MAX_KERNELS
+
+struct row {
+	const char *area, *key, *purpose;
+	char *val[MAXK];           /* each kernel's value (NULL: absent), owned */
+	const struct sc_pcase *pc[MAXK];   /* a case row: each kernel's case */
+	int is_case, is_new;
+	char *owned_key;
+};
+
+struct rep {
+	const struct report_kernel *k;
+	int nk;
+	struct row *rows;
+	size_t nrows, cap;
+	int oom;
+};
+
+static const char *const AREAS[] = { "truncation", "flags", "cleanup", "send",
+				     "features", "repro", "limits", NULL };
+static const char *const STATUSES[] = { "pass", "fail", "skip", "error" };
+
+static int status_index(const char *s)
+{
+	for (int i = 0; i < 4; i++)
+		if (s && !strcmp(s, STATUSES[i]))
+			return i;
+	return 3;   /* the reader refuses any other */
+}
+
+static int case_failed(const struct sc_pcase *c)
+{
+	int s = status_index(c->status);
+	return s == 1 || s == 3;
+}
+
+/* ---- rows ---------------------------------------------------------------- */
+static char *case_value(const struct sc_pcase *c)
+{
+	struct tx_buf b = { 0 };
+	tx_puts(&b, c->status);
+	for (size_t s = 0; s < c->nobs; s++) {
+		tx_puts(&b, "\n");
+		tx_puts(&b, c->obs[s]);
+	}
+	return tx_take(&b);
+}
+
+static const char *kv_get(const struct sc_kv *kv, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(kv[i].key, key))
+			return kv[i].value;
+	return NULL;
+}
+
+static int differs(const struct rep *r, const struct row *w)
+{
+	for (int i = 1; i < r->nk; i++) {
+		const char *a = w->val[0], *b = w->val[i];
+		if ((!a) != (!b) || (a && strcmp(a, b)))
+			return 1;
+	}
+	return 0;
+}
+
+static struct row *add_row(struct rep *r, const char *area, const char *key)
+{
+	if (r->nrows == r->cap) {
+		size_t cap = r->cap ? r->cap * 2 : 256;
+		struct row *g = realloc(r->rows, cap * sizeof *g);
+		if (!g) {
+			r->oom = 1;
+			return NULL;
+		}
+		r->rows = g;
+		r->cap = cap;
+	}
+	struct row *w = &r->rows[r->nrows++];
+	memset(w, 0, sizeof *w);
+	w->area = area;
+	w->key = key;
+	return w;
+}
+
+static int has_key(const struct rep *r, const char *key)
+{
+	for (size_t i = 0; i < r->nrows; i++)
+		if (!strcmp(r->rows[i].key, key))
+			return 1;
+	return 0;
+}
+
+static void collect_cases(struct rep *r)
+{
+	for (int i = 0; i < r->nk; i++)
+		for (size_t c = 0; c < r->k[i].p->ncases && !r->oom; c++) {
+			const struct sc_pcase *pc = &r->k[i].p->cases[c];
+			if (has_key(r, pc->id))
+				continue;
+			struct row *w = add_row(r, pc->area ? pc->area : "cases", pc->id);
+			if (!w)
+				return;
+			w->purpose = pc->purpose;
+			w->is_case = 1;
+			for (int j = 0; j < r->nk; j++) {
+				w->pc[j] = sc_profile_case(r->k[j].p, pc->id);
+				if (w->pc[j] && !(w->val[j] = case_value(w->pc[j])))
+					r->oom = 1;
+			}
+		}
+}
+
+static void collect_kv(struct rep *r, int features)
+{
+	const char *area = features ? "features" : "limits";
+	for (int i = 0; i < r->nk && !r->oom; i++) {
+		const struct sc_profile *p = r->k[i].p;
+		size_t n = features ? p->nfeatures : p->nlimits;
+		const struct sc_kv *kv = features ? p->features : p->limits;
+		for (size_t e = 0; e < n && !r->oom; e++) {
+			struct tx_buf key = { 0 };
+			tx_printf(&key, "%s.%s", area, kv[e].key);
+			char *k = tx_take(&key);
+			if (!k || has_key(r, k)) {
+				r->oom |= !k;
+				free(k);
+				continue;
+			}
+			struct row *w = add_row(r, area, k);
+			if (!w) {
+				free(k);
+				return;
+			}
+			w->owned_key = k;
+			for (int j = 0; j < r->nk; j++) {
+				const struct sc_profile *q = r->k[j].p;
+				const char *v = kv_get(features ? q->features : q->limits,
+						       features ? q->nfeatures : q->nlimits, kv[e].key);
+				if (v && !(w->val[j] = strdup(v)))
+					r->oom = 1;
+			}
+		}
+	}
+}
+
+/* ---- the baseline: the rows expected to differ, with their values ------ */
+static json_t *baseline_of(const struct rep *r)
+{
+	json_t *j = json_object(), *exp = json_object();
+	int bad = !j || !exp;
+	if (!bad)
+		bad |= json_object_set_new(j, "format", json_string("ancdata-baseline/1")) < 0;
+	for (size_t i = 0; i < r->nrows && !bad; i++) {
+		const struct row *w = &r->rows[i];
+		if (!differs(r, w))
+			continue;
+		json_t *v = json_object();
+		bad |= !v;
+		for (int n = 0; n < r->nk && !bad; n++) {
+			json_t *x = io_json_text(w->val[n]);
+			bad |= !x || json_object_set_new(v, r->k[n].name, x) < 0;
+		}
+		bad |= !v || json_object_set_new(exp, w->key, v) < 0;
+	}
+	if (!bad)
+		bad |= json_object_set_new(j, "expected", exp) < 0;
+	else
+		json_decref(exp);
+	if (bad) {
+		json_decref(j);
+		return NULL;
+	}
+	return j;
+}
+
+static int mark_new(struct rep *r, const json_t *base)
+{
+	json_t *exp = json_object_get(base, "expected");
+	int n = 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		struct row *w = &r->rows[i];
+		if (!differs(r, w))
+			continue;
+		json_t *v = json_object_get(exp, w->key);
+		int same = json_is_object(v);
+		for (int j = 0; same && j < r->nk; j++) {
+			json_t *x = json_object_get(v, r->k[j].name);
+			const char *s = json_string_value(x);
+			same = w->val[j] ? s && !strcmp(s, w->val[j]) : json_is_null(x);
+		}
+		w->is_new = !same;
+		n += !same;
+	}
+	return n;
+}
+
+/* ---- Markdown ------------------------------------------------------------ */
+/* text in Markdown: controls and bytes that are not UTF-8 visible as \xNN;
+ * in a table cell (cell=1) also no "|", newline or backquote */
+static void md_text(struct tx_buf *b, const char *s, int cell)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t n = s ? strlen(s) : 0, i = 0, k;
+	while (i < n) {
+		if (cell && u[i] == '|')
+			tx_puts(b, "\\|"), i++;
+		else if (cell && u[i] == '\n')
+			tx_puts(b, " "), i++;
+		else if (cell && u[i] == '`')
+			tx_puts(b, "'"), i++;
+		else if ((k = tx_xml_char(u + i, n - i)))
+			tx_put(b, s + i, k), i += k;
+		else
+			tx_printf(b, "\\x%02x", u[i++]);
+	}
+}
+
+static void md_cell(struct tx_buf *b, const char *s)
+{
+	if (!s) {
+		tx_puts(b, " (absent) |");
+		return;
+	}
+	tx_puts(b, " `");
+	md_text(b, s, 1);
+	tx_puts(b, "` |");
+}
+
+/* a one-line value outside a table */
+static void md_line(struct tx_buf *b, const char *s)
+{
+	md_text(b, s, 1);
+}
+
+static void count_statuses(const struct sc_profile *p, int st[4])
+{
+	memset(st, 0, 4 * sizeof *st);
+	for (size_t c = 0; c < p->ncases; c++)
+		st[status_index(p->cases[c].status)]++;
+}
+
+static void kernels_md(struct tx_buf *b, const struct rep *r)
+{
+	tx_puts(b, "| kernel | release | point release | machine | cases (pass / fail / skip / error) |\n"
+		   "|---|---|---|---|---|\n");
+	for (int i = 0; i < r->nk; i++) {
+		const struct sc_profile *p = r->k[i].p;
+		int st[4];
+		count_statuses(p, st);
+		tx_puts(b, "| ");
+		md_line(b, r->k[i].name);
+		tx_puts(b, " | ");
+		md_line(b, p->release ? p->release : "?");
+		tx_puts(b, " | ");
+		md_line(b, p->point_release ? p->point_release : "-");
+		tx_puts(b, " | ");
+		md_line(b, p->machine ? p->machine : "?");
+		tx_printf(b, " | %d / %d / %d / %d |\n", st[0], st[1], st[2], st[3]);
+	}
+}
+
+/* the value of a baseline row for the text: the differing kernels' names */
+static void verdict_md(struct tx_buf *b, const struct rep *r, const char *base_name,
+		       const struct report_result *res)
+{
+	if (!report_failed(res)) {
+		tx_puts(b, "\n## Verdict: all held\n\nNo case failed, no kernel error");
+		if (base_name)
+			tx_puts(b, ", no row new against the baseline");
+		tx_puts(b, ".\n");
+		return;
+	}
+	tx_printf(b, "\n## Verdict: FAILED\n\n%d failed case%s, %d kernel error%s",
+		  res->nfailed, res->nfailed == 1 ? "" : "s", res->nkerrors,
+		  res->nkerrors == 1 ? "" : "s");
+	if (base_name)
+		tx_printf(b, ", %d row%s new against the baseline", res->nnew,
+			  res->nnew == 1 ? "" : "s");
+	tx_puts(b, ":\n\n");
+	for (int i = 0; i < r->nk; i++)
+		if (r->k[i].p->kernel_error) {
+			tx_puts(b, "- **kernel error** on ");
+			md_line(b, r->k[i].name);
+			tx_puts(b, ": ");
+			md_line(b, r->k[i].p->kernel_error);
+			tx_puts(b, "\n");
+		}
+	for (int i = 0; i < r->nk; i++)
+		for (size_t c = 0; c < r->k[i].p->ncases; c++) {
+			const struct sc_pcase *pc = &r->k[i].p->cases[c];
+			if (!case_failed(pc))
+				continue;
+			tx_printf(b, "- **%s** on ", status_index(pc->status) == 1 ? "failed" : "error");
+			md_line(b, r->k[i].name);
+			tx_puts(b, ": ");
+			md_line(b, pc->id);
+			tx_puts(b, ": ");
+			md_line(b, pc->why ? pc->why : "(no reason given)");
+			tx_puts(b, "\n");
+		}
+	for (size_t i = 0; i < r->nrows; i++)
+		if (r->rows[i].is_new) {
+			tx_puts(b, "- **new** against ");
+			md_line(b, base_name);
+			tx_puts(b, ": ");
+			md_line(b, r->rows[i].key);
+			tx_puts(b, "\n");
+		}
+}
+
+/* ---- a case row's difference, field by field ---------------------------
+ * An observation is "key=value key=value ..." (values may be quoted, with
+ * spaces in them).  For a row that differs, each kernel's cell shows only
+ * the status (when it differs) and, step by step, the fields whose value is
+ * not the same on every kernel: "step 2: ret=0 flags=CTRUNC". */
+#define MAXTOK 64
+
+struct tok {
+	const char *key, *val;   /* into the observation; not NUL-terminated */
+	size_t klen, vlen, tlen; /* tlen: the whole key=value */
+};
+
+static size_t tokens(const char *s, size_t n, struct tok *t)
+{
+	size_t nt = 0, i = 0;
+	while (i < n && nt < MAXTOK) {
+		while (i < n && s[i] == ' ')
+			i++;
+		if (i >= n)
+			break;
+		size_t start = i, eq = 0;
+		int quoted = 0;
+		for (; i < n && (quoted || s[i] != ' '); i++) {
+			if (s[i] == '"' && (i == start || s[i - 1] != '\\'))
+				quoted = !quoted;
+			if (s[i] == '=' && !eq && !quoted)
+				eq = i;
+		}
+		t[nt].key = s + start;
+		t[nt].klen = eq ? eq - start : i - start;
+		t[nt].val = eq ? s + eq + 1 : "";
+		t[nt].vlen = eq ? i - eq - 1 : 0;
+		t[nt].tlen = i - start;
+		nt++;
+	}
+	return nt;
+}
+
+/* line `line` (0: the status) of a case value, or NULL */
+static const char *line_of(const char *v, size_t line, size_t *len)
+{
+	for (size_t l = 0; v && l < line; l++) {
+		v = strchr(v, '\n');
+		v = v ? v + 1 : NULL;
+	}
+	if (!v)
+		return NULL;
+	*len = strcspn(v, "\n");
+	return v;
+}
+
+/* the value of key in a step's tokens (*found = 0: not there) */
+static const struct tok *tok_get(const struct tok *t, size_t nt, const struct tok *key)
+{
+	for (size_t i = 0; i < nt; i++)
+		if (t[i].klen == key->klen && !memcmp(t[i].key, key->key, key->klen))
+			return &t[i];
+	return NULL;
+}
+
+static int tok_same(const struct tok *a, const struct tok *b)
+{
+	return (!a && !b) ||
+	       (a && b && a->vlen == b->vlen && !memcmp(a->val, b->val, a->vlen));
+}
+
+/* did kernel j run the case (has it observations)?  A skipped case has
+ * none, and is left out of the step-by-step comparison */
+static int ran(const struct row *w, int j)
+{
+	return w->val[j] && strchr(w->val[j], '\n');
+}
+
+/* does field key of step `line` differ between the kernels that ran it? */
+static int field_differs(const struct rep *r, const struct row *w, size_t line,
+			 const struct tok *key)
+{
+	struct tok first;
+	int have_first = 0;
+	int seen = 0;
+	for (int j = 0; j < r->nk; j++) {
+		struct tok t[MAXTOK];
+		size_t len, nt = 0;
+		if (!ran(w, j))
+			continue;
+		const char *l = line_of(w->val[j], line, &len);
+		if (l)
+			nt = tokens(l, len, t);
+		const struct tok *v = tok_get(t, nt, key);
+		if (!seen++) {
+			if (v)
+				first = *v, have_first = 1;
+			continue;
+		}
+		if (!tok_same(have_first ? &first : NULL, v))
+			return 1;
+	}
+	return 0;
+}
+
+/* is key in step `line` of a kernel before k (other than j)?  Then it was
+ * named absent already */
+static int named_before(const struct rep *r, const struct row *w, size_t line, int j, int k,
+			const struct tok *key)
+{
+	(void)r;
+	for (int k2 = 0; k2 < k; k2++) {
+		struct tok t[MAXTOK];
+		size_t len;
+		const char *l = line_of(w->val[k2], line, &len);
+		if (k2 != j && ran(w, k2) && l && tok_get(t, tokens(l, len, t), key))
+			return 1;
+	}
+	return 0;
+}
+
+static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row *w, int j)
+{
+	size_t nlines = 0, len;
+	if (!w->val[j]) {
+		tx_puts(b, " (absent) |");
+		return;
+	}
+	for (int k = 0; k < r->nk; k++) {
+		size_t n = 0;
+		for (const char *v = w->val[k]; v; v = strchr(v, '\n'), v = v ? v + 1 : NULL)
+			n++;
+		if (n > nlines)
+			nlines = n;
+	}
+	struct tx_buf cell = { 0 };
+	tx_put(&cell, "", 0);
+	const char *st = line_of(w->val[j], 0, &len);
+	int status_differs = 0;
+	for (int k = 0; k < r->nk; k++) {
+		size_t l2;
+		const char *o = line_of(w->val[k], 0, &l2);
+		status_differs |= !o || l2 != len || memcmp(o, st, len);
+	}
+	if (status_differs) {
+		tx_puts(&cell, "status ");
+		tx_put(&cell, st, len);
+		if (w->pc[j] && w->pc[j]->why && status_index(w->pc[j]->status) != 0) {
+			tx_puts(&cell, " (");
+			tx_puts(&cell, w->pc[j]->why);
+			tx_puts(&cell, ")");
+		}
+	}
+	for (size_t line = 1; line < nlines && ran(w, j); line++) {
+		struct tok t[MAXTOK];
+		size_t nt = 0, shown = 0;
+		const char *l = line_of(w->val[j], line, &len);
+		if (l)
+			nt = tokens(l, len, t);
+		/* this kernel's differing fields, then those only the others have */
+		for (size_t i = 0; i < nt; i++) {
+			if (!field_differs(r, w, line, &t[i]))
+				continue;
+			tx_printf(&cell, "%s", cell.n ? (shown ? " " : "; ") : "");
+			if (!shown++)
+				tx_printf(&cell, "step %zu: ", line);
+			tx_put(&cell, t[i].key, t[i].tlen);
+		}
+		for (int k = 0; k < r->nk; k++) {
+			struct tok o[MAXTOK];
+			size_t ol, no = 0;
+			const char *lo = line_of(w->val[k], line, &ol);
+			if (k == j || !lo || !ran(w, k))
+				continue;
+			no = tokens(lo, ol, o);
+			for (size_t i = 0; i < no; i++) {
+				if (tok_get(t, nt, &o[i]) || named_before(r, w, line, j, k, &o[i]))
+					continue;
+				tx_printf(&cell, "%s", cell.n ? (shown ? " " : "; ") : "");
+				if (!shown++)
+					tx_printf(&cell, "step %zu: ", line);
+				tx_put(&cell, o[i].key, o[i].klen);
+				tx_puts(&cell, " absent");
+			}
+		}
+		if (!l && !shown)
+			tx_printf(&cell, "%sstep %zu absent", cell.n ? "; " : "", line);
+	}
+	char *c = tx_take(&cell);
+	md_cell(b, c && *c ? c : w->val[j]);
+	free(c);
+}
+
+static void area_md(struct tx_buf *b, const struct rep *r, const char *area, int have_base,
+		    int *ndiff)
+{
+	int header = 0;
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct row *w = &r->rows[i];
+		if (strcmp(w->area, area) || !differs(r, w))
+			continue;
+		if (!header++) {
+			tx_puts(b, "\n## ");
+			md_line(b, area);
+			tx_printf(b, "\n\n|%s what |", have_base ? " new |" : "");
+			for (int j = 0; j < r->nk; j++) {
+				tx_puts(b, " ");
+				md_line(b, r->k[j].name);
+				tx_puts(b, " |");
+			}
+			tx_printf(b, "\n|%s---|", have_base ? "---|" : "");
+			for (int j = 0; j < r->nk; j++)
+				tx_puts(b, "---|");
+			tx_puts(b, "\n");
+		}
+		(*ndiff)++;
+		tx_puts(b, "|");
+		if (have_base)
+			tx_printf(b, " %s |", w->is_new ? "**new**" : "");
+		tx_puts(b, " ");
+		md_line(b, w->key);
+		tx_puts(b, " |");
+		for (int j = 0; j < r->nk; j++) {
+			if (w->is_case)
+				case_cell_md(b, r, w, j);
+			else
+				md_cell(b, w->val[j]);
+		}
+		tx_puts(b, "\n");
+	}
+}
+
+static int known_area(const char *a)
+{
+	for (int i = 0; AREAS[i]; i++)
+		if (!strcmp(AREAS[i], a))
+			return 1;
+	return 0;
+}
+
+/* the areas in their order, then any other area a profile names */
+static void areas_each(const struct rep *r, void (*fn)(void *, const char *), void *arg)
+{
+	for (int a = 0; AREAS[a]; a++)
+		fn(arg, AREAS[a]);
+	for (size_t i = 0; i < r->nrows; i++) {
+		const char *a = r->rows[i].area;
+		size_t first = 0;
+		while (strcmp(r->rows[first].area, a))
+			first++;
+		if (first == i && !known_area(a))
+			fn(arg, a);
+	}
+}
+
+struct md_ctx {
+	struct tx_buf *b;
+	const struct rep *r;
+	int have_base, ndiff;
+};
+
+static void md_area_cb(void *arg, const char *area)
+{
+	struct md_ctx *c = arg;
+	area_md(c->b, c->r, area, c->have_base, &c->ndiff);
+}
+
+/* per area: the rows, how many differ, and the statuses of its cases on
+ * every kernel */
+static void area_count_cb(void *arg, const char *area)
+{
+	struct md_ctx *c = arg;
+	const struct rep *r = c->r;
+	int rows = 0, diff = 0, st[4] = { 0 };
+	for (size_t i = 0; i < r->nrows; i++) {
+		const struct row *w = &r->rows[i];
+		if (strcmp(w->area, area))
+			continue;
+		rows++;
+		diff += differs(r, w);
+		for (int j = 0; j < r->nk; j++)
+			if (w->pc[j])
+				st[status_index(w->pc[j]->status)]++;
+	}
+	if (!rows)
+		return;
+	tx_puts(c->b, "| ");
+	md_line(c->b, area);
+	tx_printf(c->b, " | %d | %d | %d | %d | %d | %d | %d |\n", rows, rows - diff, diff, st[0],
+		  st[1], st[2], st[3]);
+}
+
+static void skipped_md(struct tx_buf *b, const struct rep *r)
+{
+	int header = 0;
+	for (int i = 0; i < r->nk; i++)
+		for (size_t c = 0; c < r->k[i].p->ncases; c++) {
+			const struct sc_pcase *pc = &r->k[i].p->cases[c];
+			if (status_index(pc->status) != 2)
+				continue;
+			if (!header++)
+				tx_puts(b, "\n## Skipped\n\n");
+			tx_puts(b, "- ");
+			md_line(b, pc->id);
+			tx_puts(b, " on ");
+			md_line(b, r->k[i].name);
+			tx_puts(b, ": ");
+			md_line(b, pc->why ? pc->why : "(no reason given)");
+			tx_puts(b, "\n");
+		}
+}
+
+static void write_md(struct tx_buf *b, const struct rep *r, const char *base_name,
+		     struct report_result *res)
+{
+	struct md_ctx c = { b, r, base_name != NULL, 0 };
+	tx_puts(b, "# Kernel behaviour regression report\n\n");
+	kernels_md(b, r);
+	verdict_md(b, r, base_name, res);
+	tx_puts(b, "\n## Areas\n\n| area | rows | same | differ | pass | fail | skip | error |\n"
+		   "|---|---|---|---|---|---|---|---|\n");
+	areas_each(r, area_count_cb, &c);
+	for (int i = 0; i < r->nk; i++) {
+		const struct sc_profile *p = r->k[i].p;
+		if (!p->kernel_error)
+			continue;
+		tx_puts(b, "\n**Kernel error on ");
+		md_line(b, r->k[i].name);
+		tx_puts(b, ":** ");
+		md_line(b, p->kernel_error);
+		tx_puts(b, "\n\n    ");   /* the console as an indented block */
+		const char *t = p->console_tail ? p->console_tail : "(no console output)";
+		for (const char *nl; (nl = strchr(t, '\n')); t = nl + 1) {
+			struct tx_buf line = { 0 };
+			tx_put(&line, t, (size_t)(nl - t));
+			md_text(b, line.s ? line.s : "", 0);
+			tx_free(&line);
+			tx_puts(b, "\n    ");
+		}
+		md_text(b, t, 0);
+		tx_puts(b, "\n");
+	}
+	areas_each(r, md_area_cb, &c);
+	skipped_md(b, r);
+	if (!c.ndiff)
+		tx_puts(b, report_failed(res)
+				   ? "\nNo row differs between these kernels, but the verdict fails: see above.\n"
+				   : "\nNo behaviour differs between these kernels.\n");
+	tx_printf(b, "\n%d of %zu cases, limits and features differ.\n", c.ndiff, r->nrows);
+	res->ndiff = c.ndiff;
+	if (base_name) {
+		tx_printf(b, "%d of them new against ", res->nnew);
+		md_line(b, base_name);
+		tx_puts(b, ".\n");
+	}
+	if (res->nkerrors)
+		tx_printf(b, "%d kernel error%s.\n", res->nkerrors, res->nkerrors > 1 ? "s" : "");
+	if (res->nfailed)
+		tx_printf(b, "%d failed case%s.\n", res->nfailed, res->nfailed > 1 ? "s" : "");
+	tx_printf(b, "Verdict: %s\n", report_failed(res) ? "FAILED" : "all held");
+}
+
+/* ---- HTML ---------------------------------------------------------------- */
+static void html_row(struct tx_buf *b, const struct rep *r, const struct row *w, int have_base)
+{
+	int d = differs(r, w);
+	tx_printf(b, "<tr class=\"%s\" data-area=\"", d ? (have_base && w->is_new ? "new" : "diff") : "");
+	tx_markup(b, w->area);
+	tx_puts(b, "\" data-status=\"");
+	for (int j = 0; j < r->nk; j++)
+		if (w->pc[j])
+			tx_printf(b, "%s ", STATUSES[status_index(w->pc[j]->status)]);
+	tx_printf(b, "\" data-diff=\"%d\"><td>", d);
+	tx_markup(b, w->area);
+	tx_puts(b, "</td><td>");
+	tx_markup(b, w->key);
+	tx_puts(b, "</td>");
+	for (int j = 0; j < r->nk; j++) {
+		const char *v = w->val[j];
+		if (w->pc[j])
+			tx_printf(b, "<td class=\"%s\"><pre>", STATUSES[status_index(w->pc[j]->status)]);
+		else
+			tx_puts(b, "<td><pre>");
+		tx_markup(b, v ? v : "(absent)");
+		if (w->pc[j] && w->pc[j]->why) {
+			tx_puts(b, "\nwhy: ");
+			tx_markup(b, w->pc[j]->why);
+		}
+		tx_puts(b, "</pre></td>");
+	}
+	tx_puts(b, "</tr>");
+}
+
+static void html_head_row(struct tx_buf *b, const struct rep *r)
+{
+	tx_puts(b, "<tr><th>area</th><th>what</th>");
+	for (int j = 0; j < r->nk; j++) {
+		tx_puts(b, "<th>");
+		tx_markup(b, r->k[j].name);
+		tx_puts(b, "</th>");
+	}
+	tx_puts(b, "</tr>");
+}
+
+static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base_name,
+			 const struct report_result *res)
+{
+	tx_printf(b, "<h2 id=verdict class=%s>Verdict: %s</h2><ul>",
+		  report_failed(res) ? "fail" : "pass", report_failed(res) ? "FAILED" : "all held");
+	for (int i = 0; i < r->nk; i++) {
+		const struct sc_profile *p = r->k[i].p;
+		if (p->kernel_error) {
+			tx_puts(b, "<li class=error>kernel error on ");
+			tx_markup(b, r->k[i].name);
+			tx_puts(b, ": ");
+			tx_markup(b, p->kernel_error);
+			tx_puts(b, "<pre>");
+			tx_markup(b, p->console_tail ? p->console_tail : "(no console output)");
+			tx_puts(b, "</pre></li>");
+		}
+		for (size_t c = 0; c < p->ncases; c++) {
+			const struct sc_pcase *pc = &p->cases[c];
+			if (!case_failed(pc))
+				continue;
+			tx_printf(b, "<li class=fail>%s on ",
+				  status_index(pc->status) == 1 ? "failed" : "error");
+			tx_markup(b, r->k[i].name);
+			tx_puts(b, ": ");
+			tx_markup(b, pc->id);
+			tx_puts(b, ": ");
+			tx_markup(b, pc->why ? pc->why : "(no reason given)");
+			tx_puts(b, "</li>");
+		}
+	}
+	for (size_t i = 0; i < r->nrows; i++)
+		if (r->rows[i].is_new) {
+			tx_puts(b, "<li class=new>new against ");
+			tx_markup(b, base_name);
+			tx_puts(b, ": ");
+			tx_markup(b, r->rows[i].key);
+			tx_puts(b, "</li>");
+		}
+	if (!report_failed(res))
+		tx_puts(b, "<li>no case failed, no kernel error, no new row</li>");
+	tx_puts(b, "</ul>");
+}
+
+static void write_html(struct tx_buf *b, const struct rep *r, const char *base_name,
+		       const struct report_result *res)
+{
+	tx_puts(b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ancdata kernel report</title>"
+		"<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;font-size:13px}"
+		"td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}pre{margin:0;white-space:pre-wrap}"
+		".diff{background:#fff3cd}.new{background:#f8d7da}.fail,.error{color:#a00}.skip{color:#777}"
+		".pass{color:#060}#d,#m{width:100%;table-layout:fixed}td pre{overflow-wrap:anywhere}"
+		"#d th:nth-child(-n+2),#m th:nth-child(-n+2){width:10em}</style>"
+		"</head><body><h1>Kernel behaviour regression report</h1><table><tr><th>kernel</th><th>release</th>"
+		"<th>point release</th><th>machine</th><th>pass</th><th>fail</th><th>skip</th><th>error</th></tr>");
+	for (int i = 0; i < r->nk; i++) {
+		const struct sc_profile *p = r->k[i].p;
+		int st[4];
+		count_statuses(p, st);
+		tx_puts(b, "<tr><td>");
+		tx_markup(b, r->k[i].name);
+		tx_puts(b, "</td><td>");
+		tx_markup(b, p->release);
+		tx_puts(b, "</td><td>");
+		tx_markup(b, p->point_release ? p->point_release : "-");
+		tx_puts(b, "</td><td>");
+		tx_markup(b, p->machine);
+		tx_printf(b, "</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>", st[0], st[1],
+			  st[2], st[3]);
+	}
+	tx_puts(b, "</table>");
+	html_verdict(b, r, base_name, res);
+	tx_printf(b, "<h2>Differences</h2><p>%d of %zu cases, limits and features differ.</p>",
+		  res->ndiff, r->nrows);
+	if (res->ndiff) {
+		tx_puts(b, "<table id=d>");
+		html_head_row(b, r);
+		for (size_t i = 0; i < r->nrows; i++)
+			if (differs(r, &r->rows[i]))
+				html_row(b, r, &r->rows[i], base_name != NULL);
+		tx_puts(b, "</table>");
+	}
+	tx_puts(b, "<h2>Full matrix</h2><p>area <select id=area onchange=f()><option value=''>all</option>");
+	for (int a = 0; AREAS[a]; a++)
+		tx_printf(b, "<option>%s</option>", AREAS[a]);
+	tx_puts(b, "</select> status <select id=status onchange=f()><option value=''>all</option>"
+		"<option>pass</option><option>fail</option><option>skip</option><option>error</option></select>"
+		" <label><input type=checkbox id=only onchange=f()> only rows that differ</label></p>"
+		"<table id=m>");
+	html_head_row(b, r);
+	for (size_t i = 0; i < r->nrows; i++)
+		html_row(b, r, &r->rows[i], base_name != NULL);
+	tx_puts(b, "</table><script>function f(){var a=document.getElementById('area').value,"
+		"s=document.getElementById('status').value,o=document.getElementById('only').checked;"
+		"document.querySelectorAll('#m tr[data-area]').forEach(function(r){var ok=(!a||r.dataset.area==a)"
+		"&&(!s||r.dataset.status.split(' ').indexOf(s)>=0)&&(!o||r.dataset.diff=='1');"
+		"r.style.display=ok?'':'none'})}</script></body></html>\n");
+}
+
+/* ---- JUnit: a suite per kernel, a case per case; kernel errors and rows new
+ * against the baseline are cases too -------------------------------------- */
+static const enum junit_result RESULTS[] = { JUNIT_PASS, JUNIT_FAILURE, JUNIT_SKIPPED,
+					      JUNIT_ERROR };
+
+static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_name)
+{
+	struct junit_suite suites[MAXK + 1];
+	struct junit_case *cases[MAXK + 1] = { 0 };
+	size_t ns = 0;
+	int rc = 0;
+	for (int i = 0; i < r->nk; i++, ns++) {
+		const struct sc_profile *p = r->k[i].p;
+		struct junit_case *c = calloc(p->ncases + 1, sizeof *c);
+		size_t n = 0;
+		if (!(cases[ns] = c)) {
+			rc = -1;
+			goto out;
+		}
+		if (p->kernel_error)
+			c[n++] = (struct junit_case){ "kernel", "boot", JUNIT_ERROR, p->kernel_error,
+						      p->console_tail, -1 };
+		for (size_t k = 0; k < p->ncases; k++) {
+			const struct sc_pcase *pc = &p->cases[k];
+			enum junit_result res = RESULTS[status_index(pc->status)];
+			c[n++] = (struct junit_case){ pc->area ? pc->area : "cases", pc->id, res,
+						      res == JUNIT_PASS ? NULL
+									: pc->why ? pc->why : pc->status,
+						      NULL, -1 };
+		}
+		suites[ns] = (struct junit_suite){ r->k[i].name, c, n };
+	}
+	if (base_name) {
+		struct junit_case *c = calloc(r->nrows + 1, sizeof *c);
+		size_t n = 0;
+		if (!(cases[ns] = c)) {
+			rc = -1;
+			goto out;
+		}
+		for (size_t i = 0; i < r->nrows; i++)
+			if (differs(r, &r->rows[i]))
+				c[n++] = (struct junit_case){ "baseline", r->rows[i].key,
+							      r->rows[i].is_new ? JUNIT_FAILURE : JUNIT_PASS,
+							      r->rows[i].is_new ? "new against the baseline"
+										: NULL,
+							      NULL, -1 };
+		suites[ns++] = (struct junit_suite){ "baseline", c, n };
+	}
+	junit_write(b, "ancdata kernels", suites, ns);
+out:
+	for (size_t i = 0; i <= (size_t)MAXK; i++)
+		free(cases[i]);
+	return rc;
+}
+
+/* ---- the whole report ---------------------------------------------------- */
+int report_failed(const struct report_result *r)
+{
+	return r->nnew || r->nfailed || r->nkerrors;
+}
+
+static void rep_free(struct rep *r)
+{
+	for (size_t i = 0; i < r->nrows; i++) {
+		for (int j = 0; j < r->nk; j++)
+			free(r->rows[i].val[j]);
+		free(r->rows[i].owned_key);
+	}
+	free(r->rows);
+}
+
+int report_make(const struct report_kernel *k, int nk, const json_t *baseline,
+		const char *baseline_name, struct report_result *res)
+{
+	struct rep r = { .k = k, .nk = nk };
+	struct tx_buf md = { 0 }, html = { 0 }, xml = { 0 };
+	memset(res, 0, sizeof *res);
+	if (nk < 1 || nk > MAXK)
+		return -1;
+	collect_cases(&r);
+	collect_kv(&r, 0);
+	collect_kv(&r, 1);
+	if (r.oom) {
+		rep_free(&r);
+		return -1;
+	}
+	for (int i = 0; i < nk; i++) {
+		res->nkerrors += k[i].p->kernel_error != NULL;
+		for (size_t c = 0; c < k[i].p->ncases; c++)
+			res->nfailed += case_failed(&k[i].p->cases[c]);
+	}
+	if (baseline)
+		res->nnew = mark_new(&r, baseline);
+	else
+		baseline_name = NULL;
+	write_md(&md, &r, baseline_name, res);
+	write_html(&html, &r, baseline_name, res);
+	int jrc = write_junit(&xml, &r, baseline_name);
+	res->md = tx_take(&md);
+	res->html = tx_take(&html);
+	res->xml = tx_take(&xml);
+	res->baseline = baseline_of(&r);
+	rep_free(&r);
+	if (jrc < 0 || !res->md || !res->html || !res->xml || !res->baseline) {
+		report_result_free(res);
+		return -1;
+	}
+	return 0;
+}
+
+void report_result_free(struct report_result *r)
+{
+	free(r->md);
+	free(r->html);
+	free(r->xml);
+	json_decref(r->baseline);
+	memset(r, 0, sizeof *r);
+}
