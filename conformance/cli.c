@@ -401,6 +401,8 @@ static int finish(int rc)
 		err = errno;
 	if (!err)
 		return rc;
+	if (rc == 2)   /* the command has said its one line already */
+		return 2;
 	say("cannot write standard output: %s", strerror(err));
 	return 2;
 }

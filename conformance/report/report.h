@@ -6,7 +6,9 @@
  * (its status, or the observation of any step), a measured limit, a probed
  * feature.  The verdict fails on a failed (or errored) case, a kernel
  * error, and a row the baseline does not expect; each is listed with its
- * reason. */
+ * reason.  A case that fails on one kernel while its row differs exactly
+ * as the baseline expects is a known failure: listed, never hidden, not
+ * failing the verdict. */
 #ifndef ANCDATA_REPORT_H
 #define ANCDATA_REPORT_H
 #include <jansson.h>
@@ -25,7 +27,10 @@ struct report_result {
 	json_t *baseline;              /* the rows of this run as a baseline */
 	int ndiff;                     /* rows that differ */
 	int nnew;                      /* of them, not expected by the baseline */
-	int nfailed;                   /* failed or errored cases, all kernels */
+	int nfailed;                   /* failed or errored cases, all kernels,
+					  but for the known ones */
+	int nknown;                    /* failed cases whose row the baseline
+					  expects (a known kernel difference) */
 	int nkerrors;                  /* kernels with a kernel error */
 };
 

@@ -18,6 +18,7 @@ struct row {
 	char *val[MAXK];           /* each kernel's value (NULL: absent), owned */
 	const struct sc_pcase *pc[MAXK];   /* a case row: each kernel's case */
 	int is_case, is_new;
+	int known;                 /* differs as the baseline expects it to */
 	char *owned_key;
 };
 
@@ -45,6 +46,24 @@ static int case_failed(const struct sc_pcase *c)
 {
 	int s = status_index(c->status);
 	return s == 1 || s == 3;
+}
+
+/* A case that fails on kernel k where its row differs between the kernels
+ * exactly as the baseline says: a known kernel difference (an older kernel
+ * that really behaves otherwise), shown as such and not failing the
+ * verdict.  A failure the baseline does not list, or one on every kernel
+ * alike (no row differs), is never known. */
+static int case_known(const struct rep *r, int k, const struct sc_pcase *pc)
+{
+	for (size_t i = 0; i < r->nrows; i++)
+		if (r->rows[i].is_case && r->rows[i].pc[k] == pc)
+			return r->rows[i].known;
+	return 0;
+}
+
+static int case_counts(const struct rep *r, int k, const struct sc_pcase *pc)
+{
+	return case_failed(pc) && !case_known(r, k, pc);
 }
 
 /* ---- rows ---------------------------------------------------------------- */
@@ -203,6 +222,7 @@ static int mark_new(struct rep *r, const json_t *base)
 			same = w->val[j] ? s && !strcmp(s, w->val[j]) : json_is_null(x);
 		}
 		w->is_new = !same;
+		w->known = same;
 		n += !same;
 	}
 	return n;
@@ -304,7 +324,11 @@ static void verdict_md(struct tx_buf *b, const struct rep *r, const char *base_n
 			const struct sc_pcase *pc = &r->k[i].p->cases[c];
 			if (!case_failed(pc))
 				continue;
-			tx_printf(b, "- **%s** on ", status_index(pc->status) == 1 ? "failed" : "error");
+			if (case_known(r, i, pc))
+				tx_puts(b, "- known failure, expected by the baseline, on ");
+			else
+				tx_printf(b, "- **%s** on ",
+					  status_index(pc->status) == 1 ? "failed" : "error");
 			md_line(b, r->k[i].name);
 			tx_puts(b, ": ");
 			md_line(b, pc->id);
@@ -676,6 +700,9 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 		tx_printf(b, "%d kernel error%s.\n", res->nkerrors, res->nkerrors > 1 ? "s" : "");
 	if (res->nfailed)
 		tx_printf(b, "%d failed case%s.\n", res->nfailed, res->nfailed > 1 ? "s" : "");
+	if (res->nknown)
+		tx_printf(b, "%d known failure%s, expected by the baseline.\n", res->nknown,
+			  res->nknown > 1 ? "s" : "");
 	tx_printf(b, "Verdict: %s\n", report_failed(res) ? "FAILED" : "all held");
 }
 
@@ -741,8 +768,11 @@ static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base
 			const struct sc_pcase *pc = &p->cases[c];
 			if (!case_failed(pc))
 				continue;
-			tx_printf(b, "<li class=fail>%s on ",
-				  status_index(pc->status) == 1 ? "failed" : "error");
+			if (case_known(r, i, pc))
+				tx_puts(b, "<li class=known>known failure, expected by the baseline, on ");
+			else
+				tx_printf(b, "<li class=fail>%s on ",
+					  status_index(pc->status) == 1 ? "failed" : "error");
 			tx_markup(b, r->k[i].name);
 			tx_puts(b, ": ");
 			tx_markup(b, pc->id);
@@ -844,10 +874,12 @@ static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_n
 		for (size_t k = 0; k < p->ncases; k++) {
 			const struct sc_pcase *pc = &p->cases[k];
 			enum junit_result res = RESULTS[status_index(pc->status)];
+			const char *msg = res == JUNIT_PASS ? NULL : pc->why ? pc->why : pc->status;
+			if (case_known(r, i, pc))   /* an expected failure, as xfail */
+				res = JUNIT_SKIPPED, msg = "known failure, expected by the baseline";
 			c[n++] = (struct junit_case){ pc->area ? pc->area : "cases", pc->id, res,
-						      res == JUNIT_PASS ? NULL
-									: pc->why ? pc->why : pc->status,
-						      NULL, -1 };
+						      msg, res == JUNIT_SKIPPED && pc->why ? pc->why : NULL,
+						      -1 };
 		}
 		suites[ns] = (struct junit_suite){ r->k[i].name, c, n };
 	}
@@ -905,15 +937,18 @@ int report_make(const struct report_kernel *k, int nk, const json_t *baseline,
 		rep_free(&r);
 		return -1;
 	}
-	for (int i = 0; i < nk; i++) {
-		res->nkerrors += k[i].p->kernel_error != NULL;
-		for (size_t c = 0; c < k[i].p->ncases; c++)
-			res->nfailed += case_failed(&k[i].p->cases[c]);
-	}
 	if (baseline)
 		res->nnew = mark_new(&r, baseline);
 	else
 		baseline_name = NULL;
+	for (int i = 0; i < nk; i++) {
+		res->nkerrors += k[i].p->kernel_error != NULL;
+		for (size_t c = 0; c < k[i].p->ncases; c++) {
+			res->nfailed += case_counts(&r, i, &k[i].p->cases[c]);
+			res->nknown += case_known(&r, i, &k[i].p->cases[c]) &&
+				       case_failed(&k[i].p->cases[c]);
+		}
+	}
 	write_md(&md, &r, baseline_name, res);
 	write_html(&html, &r, baseline_name, res);
 	int jrc = write_junit(&xml, &r, baseline_name);
