@@ -17,6 +17,15 @@ cflags=$(pkg-config --cflags ancdata) libs=$(pkg-config --libs ancdata)
 cc $cflags "$src/harness/tests/install_consumer.c" -o "$prefix/consumer" $libs
 LD_LIBRARY_PATH="$libdir/.." "$prefix/consumer"
 ldd "$prefix/consumer" | grep -q 'libancdata.so' || { echo "not linked to the shared library"; exit 1; }
+# without LD_LIBRARY_PATH the loader finds the library only through an
+# rpath (the README's recipe for a prefix outside the loader's path)
+if env -u LD_LIBRARY_PATH "$prefix/consumer" >/dev/null 2>&1; then
+	echo "the consumer ran without the library on its loader path"; exit 1
+fi
+# shellcheck disable=SC2086
+cc $cflags "$src/harness/tests/install_consumer.c" -o "$prefix/consumer-rpath" $libs \
+   -Wl,-rpath,"$(pkg-config --variable=libdir ancdata)"
+env -u LD_LIBRARY_PATH "$prefix/consumer-rpath"
 # shellcheck disable=SC2086
 cc $cflags "$src/harness/tests/install_consumer.c" \
    -o "$prefix/consumer-static" "$libdir/../libancdata.a"
