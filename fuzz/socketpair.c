@@ -62,6 +62,7 @@ struct state {
 	int span;              /* most fds one receive returned */
 	long queued[2];        /* bytes (stream) or messages queued per end */
 	int dirty;             /* something the model cannot follow happened */
+	int limited;           /* receives at a small RLIMIT_NOFILE */
 	/* last, not cleared between inputs: read only up to nsends */
 	struct sent sends[MAXSENDS];
 };
@@ -71,22 +72,91 @@ static unsigned byte(struct state *s)
 	return s->p < s->end ? *s->p++ : 0;
 }
 
-/* An input may run the receiver under a small RLIMIT_NOFILE.  Whatever
- * ends the process must lift it first, or the engine has no fd number left
- * to write the crash file with (it says it wrote one; none exists). */
-static struct rlimit saved_nofile;
-static int nofile_limited;
+/* An input may run its receives under a small RLIMIT_NOFILE (only during
+ * the receive calls).  Whatever ends the process there must lift it first,
+ * or the engine has no fd number left to write the crash file with (it says
+ * it wrote one; none exists).  The engine's own ways of saving the input
+ * stay in place (libFuzzer's sanitizer death callback is a single slot that
+ * it owns: never overwritten here); the limit is lifted ahead of each:
+ *   - the target's own oracles: die();
+ *   - a sanitizer report: the runtimes' report hooks below, which run
+ *     before the report is printed and before the death callback;
+ *   - a signal the engine handles (its crash, abort and timeout handlers):
+ *     a handler of ours in front of each, which then calls the engine's.
+ * What remains is libFuzzer's RSS thread (-rss_limit_mb), which may judge
+ * an out-of-memory while a receive runs: a window of microseconds. */
+static struct rlimit saved_nofile, small_nofile;
+static volatile sig_atomic_t nofile_limited;
+
+static void limit_nofile(void)
+{
+	nofile_limited = 1;
+	if (setrlimit(RLIMIT_NOFILE, &small_nofile) < 0)
+		nofile_limited = 0;
+}
 
 static void restore_nofile(void)
 {
-	if (nofile_limited)
+	if (nofile_limited) {
 		setrlimit(RLIMIT_NOFILE, &saved_nofile);
-	nofile_limited = 0;
+		nofile_limited = 0;
+	}
 }
 
-/* sanitizer reports end the process too: their death callback, where a
- * sanitizer runtime is linked (a weak reference: nothing needs one) */
-void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
+#ifndef ANCDATA_BENCH_OBJECT   /* ci/bench links two copies, unsanitized */
+/* ASan calls this at each error, UBSan at each error it reports (weak
+ * no-op definitions in the runtimes; plain functions without them) */
+void __asan_on_error(void);
+void __ubsan_on_report(void);
+void __asan_on_error(void)
+{
+	restore_nofile();
+}
+void __ubsan_on_report(void)
+{
+	restore_nofile();
+}
+#endif
+
+static const int engine_signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+				      SIGALRM /* libFuzzer's -timeout */ };
+#define NENGINE_SIGNALS (sizeof engine_signals / sizeof engine_signals[0])
+static struct sigaction engine_action[NENGINE_SIGNALS];
+
+static void before_engine(int sig, siginfo_t *si, void *uc)
+{
+	restore_nofile();
+	for (size_t i = 0; i < NENGINE_SIGNALS; i++) {
+		const struct sigaction *a = &engine_action[i];
+		if (engine_signals[i] != sig)
+			continue;
+		if (a->sa_flags & SA_SIGINFO)
+			a->sa_sigaction(sig, si, uc);
+		else
+			a->sa_handler(sig);
+	}
+}
+
+/* At the first input, when the engine has installed its handlers: ours in
+ * front of each, with the engine's mask and flags (its alternate stack). */
+static void chain_engine_handlers(void)
+{
+	for (size_t i = 0; i < NENGINE_SIGNALS; i++) {
+		struct sigaction old, sa;
+		if (sigaction(engine_signals[i], NULL, &old) < 0)
+			continue;
+		int handled = (old.sa_flags & SA_SIGINFO)
+				      ? old.sa_sigaction != NULL
+				      : old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN;
+		if (!handled)
+			continue;
+		engine_action[i] = old;
+		sa = old;
+		sa.sa_flags |= SA_SIGINFO;
+		sa.sa_sigaction = before_engine;
+		sigaction(engine_signals[i], &sa, NULL);
+	}
+}
 
 static void die(const char *what)
 {
@@ -149,8 +219,8 @@ static void setup(void)
 	fdleak_snapshot();
 	baseline = fdleak_lowest_free(pool[0]);
 	scenario_path = getenv("ANCDATA_FUZZ_SCENARIO");
-	if (__sanitizer_set_death_callback)
-		__sanitizer_set_death_callback(restore_nofile);
+	getrlimit(RLIMIT_NOFILE, &saved_nofile);
+	chain_engine_handlers();
 	ready = 1;
 }
 
@@ -420,6 +490,8 @@ static void op_recv(struct state *s, int at, int interrupt)
 		o.timeout_ms = 2;
 		arm_eintr(200);
 	}
+	if (s->limited)
+		limit_nofile();
 	if (api == 2) {
 		size_t maxfds = anc / 4, nfds = 0;
 		int mflags = 0;
@@ -466,6 +538,7 @@ static void op_recv(struct state *s, int at, int interrupt)
 						memcpy(&fds[n++], items[i].data + j, 4);
 		}
 	}
+	restore_nofile();
 	if (interrupt) {
 		arm_eintr(0);
 		if (rc == -EINTR)
@@ -583,12 +656,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fprintf(scn, "# the target limits RLIMIT_NOFILE to %u free slots here\n",
 				(cfg >> 4) & 7);
 	}
-	if (cfg & 8) {   /* the receiver at a small RLIMIT_NOFILE */
-		getrlimit(RLIMIT_NOFILE, &saved_nofile);
-		struct rlimit small = { (rlim_t)(baseline + ((cfg >> 4) & 7)),
+	s.limited = (cfg & 8) != 0;   /* receives at a small RLIMIT_NOFILE */
+	small_nofile = (struct rlimit){ (rlim_t)(baseline + ((cfg >> 4) & 7)),
 					saved_nofile.rlim_max };
-		nofile_limited = setrlimit(RLIMIT_NOFILE, &small) == 0;
-	}
 	for (int ops = 0; ops < MAXSENDS && s.p < s.end; ops++) {
 		unsigned op = byte(&s) % 8;
 		unsigned arg = byte(&s);
@@ -602,7 +672,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		else
 			op_send(&s, 0);
 	}
-	restore_nofile();
 	if (s.passcred)
 		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &zero, sizeof zero);
 	/* drain what the model cannot vouch is empty */

@@ -1,0 +1,51 @@
+#!/bin/sh
+# ci_fuzz_reports.sh SOURCE_DIR BUILD_DIR: ci/fuzz, run as CI runs it, must
+# report a crash that only a sanitizer sees, with the input saved and a
+# reproduce command that reproduces it, and leave no process behind.  Two
+# planted defects (fuzz/defects.cmake), both ASan heap overflows: one in a
+# send, one inside a receive that the socketpair target runs at a small
+# RLIMIT_NOFILE (corpus/socketpair/regression-crash-file-under-small-rlimit),
+# where the engine has no fd left for the crash file unless the target
+# lifts the limit first.  A target that replaced libFuzzer's sanitizer death
+# callback, or one that died at the small limit, leaves no crash file: the
+# engine printed the report and ci/fuzz must still not pass.
+set -u
+src=$1 build=$2
+[ "$(cd "$build" && pwd -P)" = "$(cd "$src/build/fuzz-libfuzzer" 2>/dev/null && pwd -P)" ] || {
+	echo "this test runs ci/fuzz --no-build on build/fuzz-libfuzzer: configure with the fuzz-libfuzzer preset"
+	exit 1
+}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+rc=0
+fail() { echo "FAIL: $*"; rc=1; }
+for d in send_ctl_short alloc_ctl_short; do
+	out=$tmp/$d
+	status=0
+	"$src/ci/fuzz" --engine libfuzzer --target socketpair --defect "$d" --time 30 \
+		--no-build --out "$out" >"$tmp/$d.log" 2>&1 || status=$?
+	[ $status = 1 ] || fail "$d: ci/fuzz exited $status, not 1"
+	grep -q 'unique crashes: [1-9]' "$tmp/$d.log" || fail "$d: ci/fuzz reported no crash"
+	if grep -q 'FAILED' "$tmp/$d.log"; then
+		fail "$d: ci/fuzz says an engine did not save its input"
+	fi
+	n=$(find "$out/libfuzzer/socketpair/artifacts" -type f -name 'crash-*' | wc -l)
+	[ "$n" -gt 0 ] || fail "$d: no crash file saved"
+	for r in "$out"/crashes/socketpair-*/reproduce; do
+		[ -f "$r" ] || { fail "$d: no reproduce command"; continue; }
+		status=0
+		(cd "$src" && sh "$r") >"$tmp/$d.repro" 2>&1 || status=$?
+		[ $status != 0 ] || fail "$d: the reproduce command exits 0: $(cat "$r")"
+		grep -q 'ERROR: AddressSanitizer: heap-buffer-overflow' "$tmp/$d.repro" ||
+			fail "$d: the reproduce command does not show the overflow: $(cat "$r")"
+		echo "$d: $(cat "${r%/reproduce}/signature")"
+		echo "  reproduce: $(cat "$r")"
+	done
+	# nothing ci/fuzz started is left (each engine and helper is named by
+	# its paths under $out)
+	left=$(pgrep -f -- "$out" || true)
+	[ -z "$left" ] || fail "$d: processes left behind: $(ps -o pid,stat,args -p "$(echo $left | tr ' ' ,)")"
+	[ $rc = 0 ] || { echo "--- ci/fuzz output"; cat "$tmp/$d.log"; }
+done
+[ $rc = 0 ] && echo "ci/fuzz reported and saved every planted sanitizer error"
+exit $rc
