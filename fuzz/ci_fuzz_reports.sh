@@ -8,7 +8,8 @@
 # where the engine has no fd left for the crash file unless the target
 # lifts the limit first.  A target that replaced libFuzzer's sanitizer death
 # callback, or one that died at the small limit, leaves no crash file: the
-# engine printed the report and ci/fuzz must still not pass.
+# engine printed the report and ci/fuzz must still not pass.  Then a short
+# AFL++ run, after which no process may be left.
 set -u
 src=$1 build=$2
 [ "$(cd "$build" && pwd -P)" = "$(cd "$src/build/fuzz-libfuzzer" 2>/dev/null && pwd -P)" ] || {
@@ -47,5 +48,27 @@ for d in send_ctl_short alloc_ctl_short; do
 	[ -z "$left" ] || fail "$d: processes left behind: $(ps -o pid,stat,args -p "$(echo $left | tr ' ' ,)")"
 	[ $rc = 0 ] || { echo "--- ci/fuzz output"; cat "$tmp/$d.log"; }
 done
-[ $rc = 0 ] && echo "ci/fuzz reported and saved every planted sanitizer error"
+# own processes of ci/fuzz runs from $src (not prove_oracles', which run
+# from the build folder), left after a run: none may be
+leftovers() { # pattern
+	for p in $(pgrep -f -- "$1"); do
+		[ "$(readlink "/proc/$p/cwd" 2>/dev/null)" = "$(cd "$src" && pwd -P)" ] &&
+			ps -o pid=,stat=,args= -p "$p"
+	done
+}
+# AFL++ (built here if missing: ci/fuzz builds only what the engine needs):
+# a short run of the socketpair target, whose CmpLog forkserver AFL++ leaves
+# stopped (state T, parent 1) in a session of its own
+out=$tmp/afl
+status=0
+"$src/ci/fuzz" --engine afl --target socketpair --time 20 --no-merge --out "$out" \
+	>"$tmp/afl.log" 2>&1 || status=$?
+[ $status = 0 ] || fail "afl: ci/fuzz exited $status, not 0"
+grep -q '^ci/fuzz: building fuzz-afl fuzz-afl-cmplog asan$' "$tmp/afl.log" ||
+	fail "afl: ci/fuzz built more (or less) than AFL++ needs"
+grep -q '^socketpair  *afl  *[1-9]' "$tmp/afl.log" || fail "afl: no execs in the summary"
+left=$(leftovers 'build/fuzz-')
+[ -z "$left" ] || fail "afl: processes left behind: $left"
+[ $rc = 0 ] || { echo "--- ci/fuzz output"; cat "$tmp/afl.log"; }
+[ $rc = 0 ] && echo "ci/fuzz reported and saved every planted sanitizer error; no process left"
 exit $rc
