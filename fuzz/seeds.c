@@ -10,7 +10,7 @@
  *   profile_read   real profiles of a few cases with the kernel identity
  *                  pinned, plus broken ones (truncated, wrong format,
  *                  duplicate id).
- * Files are written whole to a temporary name, then renamed.
+ * Files are written atomically (io_write_atomic).
  * usage: fuzz_seeds OUTDIR */
 #include <errno.h>
 #include <jansson.h>
@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "files.h"
 #include "profile.h"
 #include "scenario.h"
 
@@ -38,16 +39,22 @@ static void put(struct out *o, unsigned v)
 
 static const char *outdir;
 
+/* Each seed replaces its file atomically (io_write_atomic: a unique
+ * temporary file beside it, fsync, rename, fsync of the folder). */
 static void write_seed(const char *target, const char *name, const void *p, size_t n)
 {
-	char dir[4096], path[4200], tmp[4300];
+	char dir[4096], path[4200];
 	snprintf(dir, sizeof dir, "%s/%s", outdir, target);
-	mkdir(outdir, 0755);
-	mkdir(dir, 0755);
-	snprintf(path, sizeof path, "%s/seed-%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0 || rename(tmp, path) < 0) {
+	if ((mkdir(outdir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "fuzz_seeds: cannot make %s: %s\n", dir, strerror(errno));
+		exit(2);
+	}
+	if ((size_t)snprintf(path, sizeof path, "%s/seed-%s", dir, name) >= sizeof path) {
+		fprintf(stderr, "fuzz_seeds: path too long: %s/seed-%s\n", dir, name);
+		exit(2);
+	}
+	if (io_write_atomic(path, p, n) < 0) {
 		fprintf(stderr, "fuzz_seeds: cannot write %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
