@@ -1,12 +1,13 @@
 #!/bin/sh
 # ci_fuzz_reports.sh SOURCE_DIR BUILD_DIR: ci/fuzz, run as CI runs it, must
 # report a crash that only a sanitizer sees, with the input saved and a
-# reproduce command that reproduces it, and leave no process behind.  Two
-# planted defects (fuzz/defects.cmake), both ASan heap overflows: one in a
-# send, one inside a receive that the socketpair target runs at a small
-# RLIMIT_NOFILE (corpus/socketpair/regression-crash-file-under-small-rlimit),
-# where the engine has no fd left for the crash file unless the target
-# lifts the limit first.  A target that replaced libFuzzer's sanitizer death
+# reproduce command that reproduces it, and leave no process behind.  Three
+# planted defects (fuzz/defects.cmake): ASan heap overflows in a send and
+# inside a receive, and a receive that spins (libFuzzer's -timeout), the last
+# two in a receive that the socketpair target runs at a small RLIMIT_NOFILE
+# (corpus/socketpair/regression-crash-file-under-small-rlimit), where the
+# engine has no fd left for the crash file unless the target lifts the
+# limit first.  A target that replaced libFuzzer's sanitizer death
 # callback, or one that died at the small limit, leaves no crash file: the
 # engine printed the report and ci/fuzz must still not pass.  Then a short
 # AFL++ run, after which no process may be left.
@@ -20,25 +21,27 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 rc=0
 fail() { echo "FAIL: $*"; rc=1; }
-for d in send_ctl_short alloc_ctl_short; do
+for d in send_ctl_short alloc_ctl_short spin_on_ctrunc; do
 	out=$tmp/$d
 	status=0
 	"$src/ci/fuzz" --engine libfuzzer --target socketpair --defect "$d" --time 30 \
-		--no-build --out "$out" >"$tmp/$d.log" 2>&1 || status=$?
+		--timeout 2 --no-build --out "$out" >"$tmp/$d.log" 2>&1 || status=$?
 	[ $status = 1 ] || fail "$d: ci/fuzz exited $status, not 1"
 	grep -q 'unique crashes: [1-9]' "$tmp/$d.log" || fail "$d: ci/fuzz reported no crash"
 	if grep -q 'FAILED' "$tmp/$d.log"; then
 		fail "$d: ci/fuzz says an engine did not save its input"
 	fi
-	n=$(find "$out/libfuzzer/socketpair/artifacts" -type f -name 'crash-*' | wc -l)
+	n=$(find "$out/libfuzzer/socketpair/artifacts" -type f \( -name 'crash-*' -o -name 'timeout-*' \) | wc -l)
 	[ "$n" -gt 0 ] || fail "$d: no crash file saved"
+	want='ERROR: AddressSanitizer: heap-buffer-overflow'
+	[ $d = spin_on_ctrunc ] && want='ERROR: libFuzzer: timeout'
 	for r in "$out"/crashes/socketpair-*/reproduce; do
 		[ -f "$r" ] || { fail "$d: no reproduce command"; continue; }
 		status=0
 		(cd "$src" && sh "$r") >"$tmp/$d.repro" 2>&1 || status=$?
 		[ $status != 0 ] || fail "$d: the reproduce command exits 0: $(cat "$r")"
-		grep -q 'ERROR: AddressSanitizer: heap-buffer-overflow' "$tmp/$d.repro" ||
-			fail "$d: the reproduce command does not show the overflow: $(cat "$r")"
+		grep -q "$want" "$tmp/$d.repro" ||
+			fail "$d: the reproduce command does not show '$want': $(cat "$r")"
 		echo "$d: $(cat "${r%/reproduce}/signature")"
 		echo "  reproduce: $(cat "$r")"
 	done

@@ -83,6 +83,14 @@ ancdata_defect(alloc_ctl_short recv.c
 "	m->control = ancbufsize > 0 ? malloc((size_t)ancbufsize) : NULL;"
 "	m->control = ancbufsize > 0 ? malloc((size_t)ancbufsize -
 		(ancbufsize > (ssize_t)sizeof(int) ? sizeof(int) : 0)) : NULL;")
+# 9. a truncated message makes the receive spin (a loop waiting for
+#    MSG_CTRUNC to clear): a timeout, inside the receive, at the small
+#    RLIMIT_NOFILE of corpus/socketpair/regression-crash-file-under-small-rlimit
+ancdata_defect(spin_on_ctrunc recv.c
+"	res->msg_flags = msg->msg_flags;"
+"	res->msg_flags = msg->msg_flags;
+	while (*(volatile int *)&msg->msg_flags & MSG_CTRUNC) {
+	}")
 set(ANCDATA_DEFECTS ${DEFECTS} PARENT_SCOPE)
 
 string(REPLACE ";" " " DEFECT_WORDS "${DEFECTS}")
