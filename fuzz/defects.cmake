@@ -71,6 +71,26 @@ ancdata_defect(no_eintr_retry call.c
 "		if (n == 0)
 			return -ETIMEDOUT;
 		return -errno;")
+# 7. the control buffer one int too small: a heap-buffer-overflow that only
+#    a sanitizer reports (ASan), so the crash file must be libFuzzer's own
+ancdata_defect(send_ctl_short send.c
+"		} else if ((ctl = malloc(len)) == NULL) {"
+"		} else if ((ctl = malloc(len - sizeof(int))) == NULL) {")
+# 8. the allocating form's control buffer one int too small: ASan reports
+#    the kernel's write in its recvmsg interceptor, inside the receive, where
+#    the socketpair target may hold RLIMIT_NOFILE at the fds it received
+ancdata_defect(alloc_ctl_short recv.c
+"	m->control = ancbufsize > 0 ? malloc((size_t)ancbufsize) : NULL;"
+"	m->control = ancbufsize > 0 ? malloc((size_t)ancbufsize -
+		(ancbufsize > (ssize_t)sizeof(int) ? sizeof(int) : 0)) : NULL;")
+# 9. a truncated message makes the receive spin (a loop waiting for
+#    MSG_CTRUNC to clear): a timeout, inside the receive, at the small
+#    RLIMIT_NOFILE of corpus/socketpair/regression-crash-file-under-small-rlimit
+ancdata_defect(spin_on_ctrunc recv.c
+"	res->msg_flags = msg->msg_flags;"
+"	res->msg_flags = msg->msg_flags;
+	while (*(volatile int *)&msg->msg_flags & MSG_CTRUNC) {
+	}")
 set(ANCDATA_DEFECTS ${DEFECTS} PARENT_SCOPE)
 
 string(REPLACE ";" " " DEFECT_WORDS "${DEFECTS}")
@@ -79,4 +99,10 @@ if(ANCDATA_TESTS)
     COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/prove_oracles.sh
             ${CMAKE_CURRENT_BINARY_DIR} ${PROJECT_SOURCE_DIR}/corpus "${DEFECT_WORDS}")
   set_tests_properties(fuzz/prove_oracles PROPERTIES TIMEOUT 900)
+  # ci/fuzz, as CI runs it, reports a planted sanitizer error with a saved
+  # input and a reproduce command, and leaves no process behind
+  add_test(NAME fuzz/ci_fuzz_reports
+    COMMAND ${CMAKE_CURRENT_SOURCE_DIR}/ci_fuzz_reports.sh ${PROJECT_SOURCE_DIR}
+            ${CMAKE_BINARY_DIR})
+  set_tests_properties(fuzz/ci_fuzz_reports PROPERTIES TIMEOUT 600)
 endif()

@@ -22,7 +22,7 @@ for d in $defects; do
 		status=$?
 		art=$(ls "$work"/crash-* "$work"/leak-* "$work"/timeout-* 2>/dev/null | head -1)
 		if [ "$status" != 0 ] && [ -n "$art" ]; then
-			what=$(grep -m1 -o -E '(socketpair|cmsg_parse): .*|==ANCDATA FD LEAK==|AddressSanitizer: [a-z-]+|runtime error' "$work/log" | head -c 38)
+			what=$(grep -m1 -o -E '(socketpair|cmsg_parse): .*|==ANCDATA FD LEAK==|AddressSanitizer: [a-z-]+|runtime error|libFuzzer: [a-z-]+( [a-z]+)?' "$work/log" | head -c 38)
 			row="$row $(printf '%-40s' "${what:-crash}")"
 			caught=1
 		else

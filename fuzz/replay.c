@@ -15,31 +15,57 @@ __attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
 static int runs = 3;
 static unsigned inputs;
 
+/* The whole of f, read to its end: a pipe or a terminal has no size to ask
+ * for.  NULL on a read error or when memory runs out. */
+static uint8_t *read_all(FILE *f, size_t *len)
+{
+	size_t cap = 4096, n = 0;
+	uint8_t *buf = malloc(cap);
+	while (buf) {
+		n += fread(buf + n, 1, cap - n, f);
+		if (n < cap)
+			break;
+		uint8_t *more = cap <= SIZE_MAX / 2 ? realloc(buf, cap * 2) : NULL;
+		if (!more) {
+			free(buf);
+			return NULL;
+		}
+		buf = more;
+		cap *= 2;
+	}
+	if (buf && ferror(f)) {
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
 static int replay_file(const char *path)
 {
 	FILE *f = fopen(path, "rb");
 	uint8_t *buf;
-	long n;
+	size_t n = 0;
 	if (!f) {
 		fprintf(stderr, "replay: cannot open %s\n", path);
 		return 2;
 	}
-	fseek(f, 0, SEEK_END);
-	n = ftell(f);
-	rewind(f);
-	buf = malloc(n > 0 ? (size_t)n : 1);
-	if (!buf || (n > 0 && fread(buf, 1, (size_t)n, f) != (size_t)n)) {
+	buf = read_all(f, &n);
+	fclose(f);
+	if (!buf) {
 		fprintf(stderr, "replay: cannot read %s\n", path);
-		fclose(f);
-		free(buf);
 		return 2;
 	}
-	fclose(f);
 	for (int i = 0; i < runs; i++) {
 		/* a copy of exactly n bytes each time, as the engines give */
-		uint8_t *copy = malloc(n > 0 ? (size_t)n : 1);
-		memcpy(copy, buf, (size_t)n);
-		LLVMFuzzerTestOneInput(copy, (size_t)n);
+		uint8_t *copy = malloc(n > 0 ? n : 1);
+		if (!copy) {
+			fprintf(stderr, "replay: out of memory for %s\n", path);
+			free(buf);
+			return 2;
+		}
+		memcpy(copy, buf, n);
+		LLVMFuzzerTestOneInput(copy, n);
 		free(copy);
 	}
 	free(buf);
@@ -79,9 +105,11 @@ int main(int argc, char **argv)
 		LLVMFuzzerInitialize(&argc, &argv);
 	for (int i = 1; i < argc; i++) {
 		if (!strncmp(argv[i], "-runs=", 6)) {
-			runs = atoi(argv[i] + 6);
+			char *end;
+			long v = strtol(argv[i] + 6, &end, 10);
+			runs = end != argv[i] + 6 && !*end && v >= 1 && v <= 1000000 ? (int)v : 0;
 			if (runs < 1) {
-				fprintf(stderr, "replay: -runs wants a number >= 1\n");
+				fprintf(stderr, "replay: -runs wants a number from 1 to 1000000\n");
 				return 2;
 			}
 		} else if (argv[i][0] == '-') {

@@ -10,7 +10,7 @@
  *   profile_read   real profiles of a few cases with the kernel identity
  *                  pinned, plus broken ones (truncated, wrong format,
  *                  duplicate id).
- * Files are written whole to a temporary name, then renamed.
+ * Files are written atomically (io_write_atomic).
  * usage: fuzz_seeds OUTDIR */
 #include <errno.h>
 #include <jansson.h>
@@ -22,8 +22,10 @@
 #include <unistd.h>
 
 #include "cases.h"
+#include "files.h"
 #include "profile.h"
 #include "scenario.h"
+#include "socketpair_input.h"
 
 struct out {
 	unsigned char b[8192];
@@ -38,25 +40,32 @@ static void put(struct out *o, unsigned v)
 
 static const char *outdir;
 
+/* Each seed replaces its file atomically (io_write_atomic: a unique
+ * temporary file beside it, fsync, rename, fsync of the folder). */
 static void write_seed(const char *target, const char *name, const void *p, size_t n)
 {
-	char dir[4096], path[4200], tmp[4300];
+	char dir[4096], path[4200];
 	snprintf(dir, sizeof dir, "%s/%s", outdir, target);
-	mkdir(outdir, 0755);
-	mkdir(dir, 0755);
-	snprintf(path, sizeof path, "%s/seed-%s", dir, name);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	FILE *f = fopen(tmp, "wb");
-	if (!f || fwrite(p, 1, n, f) != n || fclose(f) != 0 || rename(tmp, path) < 0) {
+	if ((mkdir(outdir, 0755) < 0 && errno != EEXIST) ||
+	    (mkdir(dir, 0755) < 0 && errno != EEXIST)) {
+		fprintf(stderr, "fuzz_seeds: cannot make %s: %s\n", dir, strerror(errno));
+		exit(2);
+	}
+	if ((size_t)snprintf(path, sizeof path, "%s/seed-%s", dir, name) >= sizeof path) {
+		fprintf(stderr, "fuzz_seeds: path too long: %s/seed-%s\n", dir, name);
+		exit(2);
+	}
+	if (io_write_atomic(path, p, n) < 0) {
 		fprintf(stderr, "fuzz_seeds: cannot write %s: %s\n", path, strerror(errno));
 		exit(2);
 	}
 }
 
-/* ---- socketpair: the target's decoder, mirrored ----------------------- */
+/* ---- socketpair: encoded as socketpair_input.h says, which its decoder
+ * reads too ---------------------------------------------------------------- */
 static void sp_send(struct out *o, int from, const struct sc_send *sd, unsigned *start)
 {
-	unsigned nfds = (unsigned)sd->nrefs, variant = 0, nrights = 0, bad = 0, creds = 0;
+	unsigned nfds = (unsigned)sd->nrefs, variant = SP_SEND_ONE, nrights = 0, bad = 0, creds = 0;
 	for (int i = 0; i < sd->nitems; i++) {
 		nrights += sd->items[i].kind == SC_IT_RIGHTS;
 		creds |= sd->items[i].kind == SC_IT_CREDS;
@@ -64,39 +73,39 @@ static void sp_send(struct out *o, int from, const struct sc_send *sd, unsigned 
 	for (int i = 0; i < sd->nrefs; i++)
 		bad |= sd->refs[i].kind == SC_REF_BAD;
 	if (sd->raw) {
-		variant = 4;
+		variant = SP_SEND_RAW;
 		nfds = (unsigned)sd->nrawrefs;
 	} else if (bad) {
-		variant = 3;
+		variant = SP_SEND_BADFD;
 	} else if (creds) {
-		variant = 2;
+		variant = SP_SEND_CREDS;
 	} else if (nrights > 1) {
-		variant = 1;
+		variant = SP_SEND_SPLIT;
 	} else if (nrights == 0) {
-		variant = 5;
+		variant = SP_SEND_NONE;
 	}
-	put(o, 0);                         /* op: send */
-	put(o, (unsigned)from);
-	put(o, nfds >= 250 ? 39 : nfds % 39);
+	put(o, SP_OP_SEND);
+	put(o, from ? SP_ARG_FROM : 0);
+	put(o, nfds >= SP_MANY_BASE ? SP_NFDS_MANY : nfds % SP_NFDS_MANY);
 	put(o, variant);
-	put(o, (unsigned)sd->datalen % 48);
-	put(o, (sd->flags & MSG_OOB) ? 1 : 0);
-	if (nfds >= 250)
-		put(o, (nfds - 250) % 6);
-	for (int i = 0; i < sd->datalen % 48; i++)
+	put(o, (unsigned)sd->datalen % SP_MAXDATA);
+	put(o, (sd->flags & MSG_OOB) ? SP_SF_OOB : 0);
+	if (nfds >= SP_MANY_BASE)
+		put(o, (nfds - SP_MANY_BASE) % SP_MANY_MOD);
+	for (int i = 0; i < sd->datalen % SP_MAXDATA; i++)
 		put(o, sd->data[i]);
 	put(o, *start);
 	*start += nfds;
-	if (variant == 3)
-		put(o, 1);
-	if (variant == 4) {
+	if (variant == SP_SEND_BADFD)
+		put(o, 1);                 /* the slot made -1 */
+	if (variant == SP_SEND_RAW) {
 		size_t len = 0;
 		if (sd->rawlen >= 8)
 			memcpy(&len, sd->rawbytes, sizeof len);
-		put(o, 0);
+		put(o, 0);                 /* no extra length */
 		put(o, (unsigned)(len & 0xff));
 		put(o, (unsigned)(len >> 8 & 0xff));
-		put(o, 1);                 /* SOL_SOCKET */
+		put(o, 1);                 /* bit 0: SOL_SOCKET */
 		put(o, SCM_RIGHTS);
 	}
 }
@@ -104,20 +113,23 @@ static void sp_send(struct out *o, int from, const struct sc_send *sd, unsigned 
 static void sp_recv(struct out *o, int at, const struct sc_recv *rq)
 {
 	unsigned fl = 0, anc;
-	fl |= rq->flags & MSG_PEEK ? 1 : 0;
-	fl |= rq->flags & MSG_CMSG_CLOEXEC ? 2 : 0;
-	fl |= rq->flags & MSG_TRUNC ? 4 : 0;
-	fl |= rq->flags & MSG_WAITALL ? 8 : 0;
-	fl |= rq->strict ? 16 : 0;
-	fl |= rq->maxitems == 1 ? 32 : 0;
+	fl |= rq->flags & MSG_PEEK ? SP_RF_PEEK : 0;
+	fl |= rq->flags & MSG_CMSG_CLOEXEC ? SP_RF_CLOEXEC : 0;
+	fl |= rq->flags & MSG_TRUNC ? SP_RF_TRUNC : 0;
+	fl |= rq->flags & MSG_WAITALL ? SP_RF_WAITALL : 0;
+	fl |= rq->strict ? SP_RF_STRICT : 0;
+	fl |= rq->maxitems == 1 ? SP_RF_ONE_ITEM : 0;
 	anc = rq->api == SC_API_RECV_FDS ? (unsigned)rq->maxfds * 4
 				      : rq->ancbuf > 0 ? (unsigned)rq->ancbuf : 0;
-	put(o, 3);                         /* op: recv at 1 - from */
-	put(o, (unsigned)(1 - at));
-	put(o, rq->api);
+	static const unsigned api[] = { [SC_API_RECVMSG] = SP_API_RECVMSG,
+					[SC_API_RECVMSG_INTO] = SP_API_RECVMSG_INTO,
+					[SC_API_RECV_FDS] = SP_API_RECV_FDS };
+	put(o, SP_OP_RECV);
+	put(o, at ? 0 : SP_ARG_FROM);      /* the receive is at the other end */
+	put(o, api[rq->api]);
 	put(o, fl);
 	put(o, rq->warn);
-	put(o, rq->bufsize > 0 ? (unsigned)rq->bufsize % 200 : 0);
+	put(o, rq->bufsize > 0 ? (unsigned)rq->bufsize % SP_MAXBUF : 0);
 	put(o, anc & 0xff);
 	put(o, anc >> 8 & 0xff);
 }
@@ -125,17 +137,18 @@ static void sp_recv(struct out *o, int at, const struct sc_recv *rq)
 static void socketpair_seed(const struct scenario *sc)
 {
 	struct out o = { .n = 0 };
-	unsigned cfg = sc->type, start = 0;
+	unsigned cfg = sc->type, start = 0;   /* enum sc_socktype is SP_TYPE_* */
 	int ops = 0;
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
 		if (st->op == SC_OP_SETOPT && st->u.opt.name == SO_PASSCRED && st->u.opt.value)
-			cfg |= 4;
+			cfg |= SP_CFG_PASSCRED;
 		if (st->op == SC_OP_RLIMIT)
-			cfg |= 8 | (unsigned)(st->u.rlimit.free & 7) << 4;
+			cfg |= SP_CFG_RLIMIT | (unsigned)(st->u.rlimit.free & SP_CFG_FREE_MASK)
+						<< SP_CFG_FREE_SHIFT;
 	}
 	put(&o, cfg);
-	for (int i = 0; i < sc->nsteps && ops < 24; i++) {
+	for (int i = 0; i < sc->nsteps && ops < SP_MAXOPS; i++) {
 		const struct sc_step *st = &sc->steps[i];
 		if (st->op == SC_OP_SEND && st->u.send.from != SC_L && !st->u.send.ctlpad) {
 			sp_send(&o, st->u.send.from, &st->u.send, &start);
@@ -152,8 +165,12 @@ static void socketpair_seed(const struct scenario *sc)
 /* an empty-queue receive that a signal interrupts: the EINTR path */
 static void socketpair_extra(void)
 {
-	static const unsigned char eintr[] = { 1, 6, 6, 0, 0, 0, 16, 64, 0 };
-	static const unsigned char eintr_stream[] = { 0, 6, 6, 1, 0, 0, 16, 64, 0 };
+	/* setup, op, arg (interrupted, at b), api, flags, warn, bufsize, ctl */
+	static const unsigned char eintr[] = { SP_TYPE_DGRAM, SP_OP_RECV_WAIT, SP_ARG_INTERRUPT,
+					       SP_API_RECVMSG, 0, 0, 16, 64, 0 };
+	static const unsigned char eintr_stream[] = { SP_TYPE_STREAM, SP_OP_RECV_WAIT,
+						      SP_ARG_INTERRUPT, SP_API_RECVMSG_INTO,
+						      0, 0, 16, 64, 0 };
 	write_seed("socketpair", "eintr_empty_dgram", eintr, sizeof eintr);
 	write_seed("socketpair", "eintr_empty_stream", eintr_stream, sizeof eintr_stream);
 }

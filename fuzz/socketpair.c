@@ -2,10 +2,8 @@
  * sends (valid or malformed ancillary data) and receives through every
  * libancdata API, over real AF_UNIX socketpairs of all three types.
  *
- * Input: byte 0 = setup (bits 0-1 socket type, bit 2 SO_PASSCRED on the
- * receiver, bit 3 a small RLIMIT_NOFILE, bits 4-6 its free slots), then
- * operations, each an opcode byte and its arguments (see decode below);
- * bytes past the end read as 0.
+ * Input: a setup byte, then operations, each an opcode byte and its
+ * arguments: socketpair_input.h (shared with the seed generator).
  *
  * Oracles, after every receive and every input:
  *   - no fd leaked (fdleak.h: lowest free fd, O(1));
@@ -33,9 +31,12 @@
 
 #include "ancdata.h"
 #include "fdleak.h"
+#include "files.h"
+#include "scenario.h"
+#include "socketpair_input.h"
 
 #define POOL 32
-#define MAXSENDS 24   /* operations in one input, so sends too */
+#define MAXSENDS SP_MAXOPS   /* operations in one input, so sends too */
 #define MAXFDS 256
 
 static int pairs[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
@@ -62,6 +63,7 @@ struct state {
 	int span;              /* most fds one receive returned */
 	long queued[2];        /* bytes (stream) or messages queued per end */
 	int dirty;             /* something the model cannot follow happened */
+	int limited;           /* receives at a small RLIMIT_NOFILE */
 	/* last, not cleared between inputs: read only up to nsends */
 	struct sent sends[MAXSENDS];
 };
@@ -71,22 +73,91 @@ static unsigned byte(struct state *s)
 	return s->p < s->end ? *s->p++ : 0;
 }
 
-/* An input may run the receiver under a small RLIMIT_NOFILE.  Whatever
- * ends the process must lift it first, or the engine has no fd number left
- * to write the crash file with (it says it wrote one; none exists). */
-static struct rlimit saved_nofile;
-static int nofile_limited;
+/* An input may run its receives under a small RLIMIT_NOFILE (only during
+ * the receive calls).  Whatever ends the process there must lift it first,
+ * or the engine has no fd number left to write the crash file with (it says
+ * it wrote one; none exists).  The engine's own ways of saving the input
+ * stay in place (libFuzzer's sanitizer death callback is a single slot that
+ * it owns: never overwritten here); the limit is lifted ahead of each:
+ *   - the target's own oracles: die();
+ *   - a sanitizer report: the runtimes' report hooks below, which run
+ *     before the report is printed and before the death callback;
+ *   - a signal the engine handles (its crash, abort and timeout handlers):
+ *     a handler of ours in front of each, which then calls the engine's.
+ * What remains is libFuzzer's RSS thread (-rss_limit_mb), which may judge
+ * an out-of-memory while a receive runs: a window of microseconds. */
+static struct rlimit saved_nofile, small_nofile;
+static volatile sig_atomic_t nofile_limited;
+
+static void limit_nofile(void)
+{
+	nofile_limited = 1;
+	if (setrlimit(RLIMIT_NOFILE, &small_nofile) < 0)
+		nofile_limited = 0;
+}
 
 static void restore_nofile(void)
 {
-	if (nofile_limited)
+	if (nofile_limited) {
 		setrlimit(RLIMIT_NOFILE, &saved_nofile);
-	nofile_limited = 0;
+		nofile_limited = 0;
+	}
 }
 
-/* sanitizer reports end the process too: their death callback, where a
- * sanitizer runtime is linked (a weak reference: nothing needs one) */
-void __sanitizer_set_death_callback(void (*cb)(void)) __attribute__((weak));
+#ifndef ANCDATA_BENCH_OBJECT   /* ci/bench links two copies, unsanitized */
+/* ASan calls this at each error, UBSan at each error it reports (weak
+ * no-op definitions in the runtimes; plain functions without them) */
+void __asan_on_error(void);
+void __ubsan_on_report(void);
+void __asan_on_error(void)
+{
+	restore_nofile();
+}
+void __ubsan_on_report(void)
+{
+	restore_nofile();
+}
+#endif
+
+static const int engine_signals[] = { SIGABRT, SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+				      SIGALRM /* libFuzzer's -timeout */ };
+#define NENGINE_SIGNALS (sizeof engine_signals / sizeof engine_signals[0])
+static struct sigaction engine_action[NENGINE_SIGNALS];
+
+static void before_engine(int sig, siginfo_t *si, void *uc)
+{
+	restore_nofile();
+	for (size_t i = 0; i < NENGINE_SIGNALS; i++) {
+		const struct sigaction *a = &engine_action[i];
+		if (engine_signals[i] != sig)
+			continue;
+		if (a->sa_flags & SA_SIGINFO)
+			a->sa_sigaction(sig, si, uc);
+		else
+			a->sa_handler(sig);
+	}
+}
+
+/* At the first input, when the engine has installed its handlers: ours in
+ * front of each, with the engine's mask and flags (its alternate stack). */
+static void chain_engine_handlers(void)
+{
+	for (size_t i = 0; i < NENGINE_SIGNALS; i++) {
+		struct sigaction old, sa;
+		if (sigaction(engine_signals[i], NULL, &old) < 0)
+			continue;
+		int handled = (old.sa_flags & SA_SIGINFO)
+				      ? old.sa_sigaction != NULL
+				      : old.sa_handler != SIG_DFL && old.sa_handler != SIG_IGN;
+		if (!handled)
+			continue;
+		engine_action[i] = old;
+		sa = old;
+		sa.sa_flags |= SA_SIGINFO;
+		sa.sa_sigaction = before_engine;
+		sigaction(engine_signals[i], &sa, NULL);
+	}
+}
 
 static void die(const char *what)
 {
@@ -149,8 +220,8 @@ static void setup(void)
 	fdleak_snapshot();
 	baseline = fdleak_lowest_free(pool[0]);
 	scenario_path = getenv("ANCDATA_FUZZ_SCENARIO");
-	if (__sanitizer_set_death_callback)
-		__sanitizer_set_death_callback(restore_nofile);
+	getrlimit(RLIMIT_NOFILE, &saved_nofile);
+	chain_engine_handlers();
 	ready = 1;
 }
 
@@ -166,89 +237,160 @@ static int pool_index(int fd)
 }
 
 /* ---- the input as a scenario (ANCDATA_FUZZ_SCENARIO=FILE): what ci/fuzz
- * writes beside each crash, for `ancdata probe`.  Off while fuzzing. ---- */
-static FILE *scn;
+ * writes beside each crash, for `ancdata probe`.  The steps are built in
+ * the scenario model and printed by its printer (sc_print), the file
+ * rewritten (atomically) before each step runs, so that a crash or a hang
+ * leaves the steps up to the one it happened in.  Off while fuzzing: none
+ * of this runs unless the variable is set. ---- */
+static struct scenario scn;
+static int scn_on;
 static int scn_pipe[POOL];   /* pool pipe -> scenario pipe number, or -1 */
-static int scn_made;
+static int scn_interrupted[SC_MAX_STEPS], scn_ninterrupted;
+static int scn_raw_cut;      /* raw fds past the format's 16, sent as -1 */
 
-static void scn_ref(int k, int first)
+static void scn_begin(int type, int passcred, int limited, unsigned free_slots)
 {
-	if (scn_pipe[k] < 0) {
-		scn_pipe[k] = scn_made++;
-		fprintf(scn, "%snew", first ? "" : ",");
-	} else {
-		fprintf(scn, "%sp%d", first ? "" : ",", scn_pipe[k]);
+	scn_on = scenario_path != NULL;
+	if (!scn_on)
+		return;
+	memset(&scn, 0, sizeof scn);
+	memset(scn_pipe, -1, sizeof scn_pipe);
+	scn_ninterrupted = scn_raw_cut = 0;
+	snprintf(scn.id, sizeof scn.id, "fuzz_socketpair");
+	snprintf(scn.area, sizeof scn.area, "repro");
+	scn.type = (enum sc_socktype)type;
+	scn.mode = SC_PAIR;
+	if (passcred) {
+		struct sc_step *st = &scn.steps[scn.nsteps++];
+		st->op = SC_OP_SETOPT;
+		st->u.opt.end = SC_B;
+		st->u.opt.level = SOL_SOCKET;
+		st->u.opt.name = SO_PASSCRED;
+		st->u.opt.value = 1;
+	}
+	if (limited) {   /* the target holds it during its receives */
+		struct sc_step *st = &scn.steps[scn.nsteps++];
+		st->op = SC_OP_RLIMIT;
+		st->u.rlimit.free = free_slots;
+	}
+}
+
+static struct sc_step *scn_step(enum sc_op op)
+{
+	if (!scn_on || scn.nsteps == SC_MAX_STEPS)
+		return NULL;
+	struct sc_step *st = &scn.steps[scn.nsteps++];
+	memset(st, 0, sizeof *st);
+	st->op = op;
+	return st;
+}
+
+static struct sc_ref scn_ref(int k)
+{
+	if (scn_pipe[k] < 0)
+		scn_pipe[k] = scn.npipes++;
+	return (struct sc_ref){ .kind = SC_REF_PIPE, .pipe = (short)scn_pipe[k] };
+}
+
+/* what the format cannot say, in the purpose line */
+static void scn_purpose(void)
+{
+	size_t n = (size_t)snprintf(scn.purpose, sizeof scn.purpose,
+				    "an input of the socketpair fuzz target");
+	for (int i = 0; i < scn_ninterrupted && n < sizeof scn.purpose; i++)
+		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n, "%s%d",
+				      i ? "," : "; a signal interrupts the receive of step ",
+				      scn_interrupted[i]);
+	if (scn_ninterrupted && n < sizeof scn.purpose)
+		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n,
+				      " (there it waits up to 2 ms)");
+	if (scn_raw_cut && n < sizeof scn.purpose)
+		snprintf(scn.purpose + n, sizeof scn.purpose - n,
+			 "; raw fds past 16 are -1 here");
+}
+
+static void scn_write(void)
+{
+	static char text[1 << 17];
+	if (!scn_on)
+		return;
+	scn_purpose();
+	size_t n = sc_print(&scn, text, sizeof text);
+	if (n >= sizeof text || io_write_atomic(scenario_path, text, n) < 0) {
+		fprintf(stderr, "socketpair: cannot write the scenario %s\n", scenario_path);
+		scn_on = 0;
 	}
 }
 
 static void scn_send(int from, const char *data, unsigned dlen, unsigned variant,
-		     const unsigned char *idx, const int *fds, unsigned n, int oob,
-		     const struct cmsghdr *raw, size_t raw_tail)
+		     const unsigned char *idx, const int *fds, unsigned n, int flags,
+		     const unsigned char *raw, size_t rawlen)
 {
-	if (!scn)
+	struct sc_step *st = scn_step(SC_OP_SEND);
+	if (!st)
 		return;
-	fprintf(scn, "send %s data=\"", from ? "b" : "a");
-	for (unsigned i = 0; i < dlen; i++)
-		fprintf(scn, "\\x%02x", (unsigned char)data[i]);
-	fprintf(scn, "\"");
-	if (variant == 2)
-		fprintf(scn, " creds=own");
-	if (variant == 4) {
-		fprintf(scn, " raw=hdr(%zu,%d,%d)", (size_t)raw->cmsg_len, raw->cmsg_level,
-			raw->cmsg_type);
+	struct sc_send *sd = &st->u.send;
+	sd->from = from ? SC_B : SC_A;
+	sd->datalen = (int)dlen;
+	memcpy(sd->data, data, dlen);
+	sd->flags = flags;
+	if (variant == SP_SEND_RAW) {
+		sd->raw = 1;
+		sd->rawlen = (int)rawlen;
+		memcpy(sd->rawbytes, raw, rawlen);
 		for (unsigned i = 0; i < n; i++) {
-			fprintf(scn, "+fd(");
-			scn_ref(idx[i], 1);
-			fprintf(scn, ")");
-		}
-		if (raw_tail) {   /* the -1 bytes after the fds */
-			fprintf(scn, "+hex(");
-			for (size_t i = 0; i < raw_tail; i++)
-				fprintf(scn, "ff");
-			fprintf(scn, ")");
-		}
-	} else if (variant != 5) {
-		unsigned half = variant == 1 ? n / 2 : n;
-		for (unsigned part = 0; part < (variant == 1 ? 2u : 1u); part++) {
-			unsigned lo = part ? half : 0, hi = part ? n : half;
-			fprintf(scn, " rights=%s", lo == hi ? "0" : "");
-			for (unsigned i = lo; i < hi; i++) {
-				if (fds[i] < 0)
-					fprintf(scn, "%sbad", i == lo ? "" : ",");
-				else
-					scn_ref(idx[i], i == lo);
+			if (sd->nrawrefs == 16) {
+				memset(sd->rawbytes + 16 + 4 * i, 0xff, 4);
+				scn_raw_cut = 1;
+				continue;
 			}
+			sd->rawref_at[sd->nrawrefs] = (short)(16 + 4 * i);
+			sd->rawrefs[sd->nrawrefs++] = scn_ref(idx[i]);
 		}
+	} else if (variant != SP_SEND_NONE) {
+		unsigned half = variant == SP_SEND_SPLIT ? n / 2 : n;
+		if (variant == SP_SEND_CREDS)
+			sd->items[sd->nitems++] = (struct sc_item){ .kind = SC_IT_CREDS,
+								    .creds_own = 1 };
+		sd->items[sd->nitems++] = (struct sc_item){ .kind = SC_IT_RIGHTS,
+							    .nrefs = (int)half };
+		if (variant == SP_SEND_SPLIT)
+			sd->items[sd->nitems++] = (struct sc_item){
+				.kind = SC_IT_RIGHTS, .ref0 = (int)half, .nrefs = (int)(n - half) };
+		for (unsigned i = 0; i < n; i++)
+			sd->refs[sd->nrefs++] = fds[i] < 0 ? (struct sc_ref){ .kind = SC_REF_BAD }
+							    : scn_ref(idx[i]);
 	}
-	fprintf(scn, " flags=DONTWAIT%s\n", oob ? "|OOB" : "");
+	scn_write();
 }
 
 static void scn_recv(int at, unsigned api, long bufsize, long anc, int flags,
 		     unsigned warn, int strict, int one_item, int interrupt)
 {
-	static const char *const apis[] = { "recvmsg", "recvmsg_into", "recv_fds",
-					    "recvmsg" /* the allocating form */ };
-	static const char *const warns[] = { "record", "ignore", "error" };
-	if (!scn)
+	struct sc_step *st = scn_step(SC_OP_RECV);
+	if (!st)
 		return;
-	if (interrupt)
-		fprintf(scn, "# a signal interrupts this receive (2 ms timeout)\n");
-	fprintf(scn, "recv %s api=%s bufsize=%ld", at ? "b" : "a", apis[api], bufsize);
-	if (api == 2)
-		fprintf(scn, " maxfds=%ld", anc / 4 > MAXFDS ? MAXFDS : anc / 4);
+	struct sc_recv *rq = &st->u.recv;
+	rq->at = at ? SC_B : SC_A;
+	/* the allocating form is recvmsg to the model */
+	rq->api = api == SP_API_RECVMSG_INTO ? SC_API_RECVMSG_INTO
+		  : api == SP_API_RECV_FDS   ? SC_API_RECV_FDS
+					     : SC_API_RECVMSG;
+	rq->bufsize = bufsize;
+	if (api == SP_API_RECV_FDS)
+		rq->maxfds = anc / 4 > MAXFDS ? MAXFDS : anc / 4;
 	else
-		fprintf(scn, " ancbuf=%ld", anc);
-	char f[96] = "";
-	static const struct { int bit; const char *name; } names[] = {
-		{ MSG_DONTWAIT, "DONTWAIT" }, { MSG_PEEK, "PEEK" },
-		{ MSG_CMSG_CLOEXEC, "CMSG_CLOEXEC" }, { MSG_TRUNC, "TRUNC" },
-		{ MSG_WAITALL, "WAITALL" } };
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if ((flags & names[i].bit) && !(interrupt && names[i].bit == MSG_DONTWAIT))
-			snprintf(f + strlen(f), sizeof f - strlen(f), "%s%s",
-				 f[0] ? "|" : "", names[i].name);
-	fprintf(scn, " flags=%s warn=%s%s%s\n", f[0] ? f : "0", warns[warn],
-		strict ? " strict" : "", one_item ? " maxitems=1" : "");
+		rq->ancbuf = anc;
+	/* the model has no signal: the receive the target interrupts stays
+	 * non-blocking here (said in the purpose), so that the probe never
+	 * waits on an empty queue */
+	rq->flags = flags;
+	rq->warn = (enum sc_warn)warn;
+	rq->strict = strict;
+	rq->maxitems = one_item ? 1 : 0;
+	if (interrupt)
+		scn_interrupted[scn_ninterrupted++] = scn.nsteps;
+	scn_write();
 }
 
 /* ---- send: SCM_RIGHTS of pool pipes, valid or malformed --------------- */
@@ -257,18 +399,18 @@ static void op_send(struct state *s, int from)
 	int sock = pairs[s->type][from];
 	static int fds[MAXFDS];
 	static unsigned char raw[512];
-	unsigned n = byte(s) % 40;
-	unsigned variant = byte(s) % 6;
-	unsigned dlen = byte(s) % 48;
+	unsigned n = byte(s) % SP_NFDS_MOD;
+	unsigned variant = byte(s) % SP_NVARIANTS;
+	unsigned dlen = byte(s) % SP_MAXDATA;
 	unsigned flagbits = byte(s);
-	char data[48];
-	int flags = MSG_DONTWAIT | ((flagbits & 1) ? MSG_OOB : 0);
+	char data[SP_MAXDATA];
+	int flags = MSG_DONTWAIT | ((flagbits & SP_SF_OOB) ? MSG_OOB : 0);
 	struct iovec iov = { data, dlen };
 	struct sent *sd = s->nsends < MAXSENDS ? &s->sends[s->nsends] : NULL;
 	ssize_t rc;
 
-	if (n == 39)
-		n = 250 + byte(s) % 6;   /* around SCM_MAX_FD */
+	if (n == SP_NFDS_MANY)
+		n = SP_MANY_BASE + byte(s) % SP_MANY_MOD;   /* around SCM_MAX_FD */
 	for (unsigned i = 0; i < dlen; i++)
 		data[i] = (char)byte(s);
 	unsigned start = byte(s);
@@ -283,30 +425,30 @@ static void op_send(struct state *s, int from)
 	struct ancdata_cmsg items[3];
 	int nitems = 0;
 	switch (variant) {
-	case 0:   /* one item */
+	case SP_SEND_ONE:
 		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n * 4 };
 		break;
-	case 1:   /* split in two items: the kernel merges them */
+	case SP_SEND_SPLIT:   /* the kernel merges the two items */
 		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n / 2 * 4 };
 		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS,
 							 fds + n / 2, (n - n / 2) * 4 };
 		break;
-	case 2:   /* credentials too */
+	case SP_SEND_CREDS:
 		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_CREDENTIALS, &cred,
 							 sizeof cred };
 		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n * 4 };
 		break;
-	case 3:   /* one bad fd among them: EBADF for all */
+	case SP_SEND_BADFD:   /* EBADF for all */
 		if (n)
 			fds[byte(s) % n] = -1;
 		items[nitems++] = (struct ancdata_cmsg){ SOL_SOCKET, SCM_RIGHTS, fds, n * 4 };
 		break;
-	case 4: { /* raw bytes: a header with a fuzzed cmsg_len, level, type */
+	case SP_SEND_RAW: { /* a header with a fuzzed cmsg_len, level, type */
 		/* one read per statement: the decoding order is the input's */
 		size_t len = 16 + n * 4 + byte(s) % 8;
 		unsigned lo = byte(s), hi = byte(s), lv = byte(s);
 		int level = lv & 1 ? SOL_SOCKET : (int)byte(s);
-		int type = (int)(byte(s) % 5);
+		int type = (int)(byte(s) % SP_RAW_TYPES);
 		struct cmsghdr h = { .cmsg_len = lo | hi << 8, .cmsg_level = level,
 				     .cmsg_type = type };
 		if (len > sizeof raw)
@@ -318,8 +460,8 @@ static void op_send(struct state *s, int from)
 		if (n * 4 > len - 16)
 			n = (unsigned)(len - 16) / 4;
 		memcpy(raw + 16, fds, n * 4);
-		scn_send(from, data, dlen, 4, idx, fds, n, flags & MSG_OOB, &h,
-			 len - 16 - n * 4);
+		if (scn_on)
+			scn_send(from, data, dlen, variant, idx, fds, n, flags, raw, len);
 		rc = ancdata_sendmsg_raw(sock, &iov, 1, raw, len, flags, NULL, 0, NULL);
 		if (rc >= 0 && sd)
 			sd->n = (int)n;   /* what may arrive: a prefix of these */
@@ -329,7 +471,8 @@ static void op_send(struct state *s, int from)
 		n = 0;
 		break;
 	}
-	scn_send(from, data, dlen, variant, idx, fds, n, flags & MSG_OOB, NULL, 0);
+	if (scn_on)
+		scn_send(from, data, dlen, variant, idx, fds, n, flags, NULL, 0);
 	rc = ancdata_sendmsg(sock, &iov, 1, items, (size_t)nitems, flags, NULL, 0,
 			     NULL, 0, NULL);
 	if (rc >= 0 && sd)
@@ -344,7 +487,7 @@ sent:
 	/* what a datagram receive must deliver (streams merge: not modelled) */
 	int to = 1 - from;
 	if (s->type != 0 && s->qtail[to] < MAXSENDS)
-		s->queue[to][s->qtail[to]++] = variant == 4 ? -1 : (int)n;
+		s->queue[to][s->qtail[to]++] = variant == SP_SEND_RAW ? -1 : (int)n;
 }
 
 /* ---- receive: every API, fuzzed sizes, flags and policies ------------- */
@@ -393,34 +536,38 @@ static int after_call(ssize_t rc)
 static void op_recv(struct state *s, int at, int interrupt)
 {
 	int sock = pairs[s->type][at];
-	static unsigned char buf[512], ctl[2200];
+	static unsigned char buf[512], ctl[SP_CTL];
 	static struct ancdata_item items[160];
 	static int fds[MAXFDS];
-	unsigned api = byte(s) % 4;   /* recvmsg, _into, recv_fds, _alloc */
+	unsigned api = byte(s) % SP_NAPIS;
 	unsigned fl = byte(s);
 	unsigned warn = byte(s) % 3;
-	long bufsize = (long)(byte(s) % 200);
+	long bufsize = (long)(byte(s) % SP_MAXBUF);
 	unsigned lo = byte(s), hi = byte(s);
 	long anc = (long)((lo | hi << 8) % sizeof ctl);
 	int flags = MSG_DONTWAIT;
-	flags |= fl & 1 ? MSG_PEEK : 0;
-	flags |= fl & 2 ? MSG_CMSG_CLOEXEC : 0;
-	flags |= fl & 4 ? MSG_TRUNC : 0;
-	flags |= fl & 8 ? MSG_WAITALL : 0;
+	flags |= fl & SP_RF_PEEK ? MSG_PEEK : 0;
+	flags |= fl & SP_RF_CLOEXEC ? MSG_CMSG_CLOEXEC : 0;
+	flags |= fl & SP_RF_TRUNC ? MSG_TRUNC : 0;
+	flags |= fl & SP_RF_WAITALL ? MSG_WAITALL : 0;
 	struct ancdata_opts o = { .warn = (enum ancdata_warn_policy)warn,
-				  .strict_ctrunc = (fl & 16) != 0 };
-	struct ancdata_result res = { .items = items, .maxitems = fl & 32 ? 1 : 160 };
+				  .strict_ctrunc = (fl & SP_RF_STRICT) != 0 };
+	struct ancdata_result res = { .items = items,
+				      .maxitems = fl & SP_RF_ONE_ITEM ? 1 : 160 };
 	ssize_t rc;
 	int n = 0, peek = flags & MSG_PEEK;
 
-	scn_recv(at, api, bufsize, anc, flags, warn, (fl & 16) != 0, (fl & 32) != 0,
-		 interrupt);
+	if (scn_on)
+		scn_recv(at, api, bufsize, anc, flags, warn, (fl & SP_RF_STRICT) != 0,
+			 (fl & SP_RF_ONE_ITEM) != 0, interrupt);
 	if (interrupt) {   /* a signal lands while the call waits */
 		flags &= ~MSG_DONTWAIT;
 		o.timeout_ms = 2;
 		arm_eintr(200);
 	}
-	if (api == 2) {
+	if (s->limited)
+		limit_nofile();
+	if (api == SP_API_RECV_FDS) {
 		size_t maxfds = anc / 4, nfds = 0;
 		int mflags = 0;
 		if (maxfds > MAXFDS)
@@ -433,7 +580,7 @@ static void op_recv(struct state *s, int at, int interrupt)
 			if (nfds > maxfds || rc > bufsize)
 				die("recv_fds returned more than asked");
 		}
-	} else if (api == 3) {
+	} else if (api == SP_API_ALLOC) {
 		struct ancdata_message m;
 		rc = ancdata_recvmsg_alloc(sock, bufsize, anc, flags, &m, &o);
 		if (rc == 0) {
@@ -449,7 +596,7 @@ static void op_recv(struct state *s, int at, int interrupt)
 			ancdata_message_free(&m);
 		}
 	} else {
-		if (api == 1) {
+		if (api == SP_API_RECVMSG_INTO) {
 			struct iovec iov = { buf, (size_t)bufsize };
 			rc = ancdata_recvmsg_into(sock, &iov, 1, ctl, anc, flags, &res, &o);
 		} else {
@@ -466,6 +613,7 @@ static void op_recv(struct state *s, int at, int interrupt)
 						memcpy(&fds[n++], items[i].data + j, 4);
 		}
 	}
+	restore_nofile();
 	if (interrupt) {
 		arm_eintr(0);
 		if (rc == -EINTR)
@@ -559,50 +707,33 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s.p = data;
 	s.end = data + size;
 	unsigned cfg = byte(&s);
-	s.type = (int)(cfg & 3) % 3;
+	s.type = (int)(cfg & SP_CFG_TYPE) % 3;
 	int *sv = pairs[s.type];
 	/* the engine may open fds between inputs (libFuzzer's symbolizer
 	 * pipes): they take the lowest free numbers, so check it, and take a
 	 * new snapshot when it moved */
 
-	s.passcred = (cfg & 4) != 0;
+	s.passcred = (cfg & SP_CFG_PASSCRED) != 0;
 	if (s.passcred)
 		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &(int){ 1 }, sizeof(int));
-	if (scenario_path && (scn = fopen(scenario_path, "w"))) {
-		setvbuf(scn, NULL, _IOLBF, 0);   /* whole lines even if it hangs */
-		static const char *const types[] = { "stream", "dgram", "seqpacket" };
-		memset(scn_pipe, -1, sizeof scn_pipe);
-		scn_made = 0;
-		fprintf(scn, "# written by the socketpair fuzz target from one input\n"
-			     "id fuzz_socketpair\narea repro\n"
-			     "purpose an input of the socketpair fuzz target, as a scenario\n"
-			     "socket %s pair\n\n", types[s.type]);
-		if (s.passcred)
-			fprintf(scn, "setopt b SO_PASSCRED 1\n");
-		if (cfg & 8)
-			fprintf(scn, "# the target limits RLIMIT_NOFILE to %u free slots here\n",
-				(cfg >> 4) & 7);
-	}
-	if (cfg & 8) {   /* the receiver at a small RLIMIT_NOFILE */
-		getrlimit(RLIMIT_NOFILE, &saved_nofile);
-		struct rlimit small = { (rlim_t)(baseline + ((cfg >> 4) & 7)),
-					saved_nofile.rlim_max };
-		nofile_limited = setrlimit(RLIMIT_NOFILE, &small) == 0;
-	}
+	s.limited = (cfg & SP_CFG_RLIMIT) != 0;   /* receives at a small RLIMIT_NOFILE */
+	unsigned free_slots = (cfg >> SP_CFG_FREE_SHIFT) & SP_CFG_FREE_MASK;
+	small_nofile = (struct rlimit){ (rlim_t)baseline + free_slots, saved_nofile.rlim_max };
+	if (scenario_path)
+		scn_begin(s.type, s.passcred, s.limited, free_slots);
 	for (int ops = 0; ops < MAXSENDS && s.p < s.end; ops++) {
-		unsigned op = byte(&s) % 8;
+		unsigned op = byte(&s) % SP_NOPS;
 		unsigned arg = byte(&s);
-		int from = arg & 1;
-		if (op <= 2)
+		int from = arg & SP_ARG_FROM;
+		if (op < SP_OP_RECV)
 			op_send(&s, from);
-		else if (op <= 5)
+		else if (op < SP_OP_RECV_WAIT)
 			op_recv(&s, 1 - from, 0);
-		else if (op == 6)   /* waits up to 2 ms: interrupted only 1 in 4 */
-			op_recv(&s, 1 - from, (arg & 6) == 6);
+		else if (op == SP_OP_RECV_WAIT)   /* waits up to 2 ms: interrupted only 1 in 4 */
+			op_recv(&s, 1 - from, (arg & SP_ARG_INTERRUPT) == SP_ARG_INTERRUPT);
 		else
 			op_send(&s, 0);
 	}
-	restore_nofile();
 	if (s.passcred)
 		setsockopt(sv[1], SOL_SOCKET, SO_PASSCRED, &zero, sizeof zero);
 	/* drain what the model cannot vouch is empty */
@@ -614,10 +745,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		make_pair(s.type);   /* the new pair takes the numbers just freed */
 		baseline = fdleak_lowest_free(pool[0]);
 	}
-	if (scn) {
-		fclose(scn);
-		scn = NULL;
-	}
+	if (scn_on)
+		scn_write();   /* the whole input (the purpose line is final) */
 #ifndef ANCDATA_BENCH_NO_LEAK_ORACLE   /* ci/bench fuzz prices the oracle */
 	leak_oracle(s.span);
 #endif
