@@ -20,11 +20,15 @@ struct row {
 	int is_case, is_new;
 	int known;                 /* differs as the baseline expects it to */
 	char *owned_key;
+	char *refval[MAXK];        /* each kernel's reference's value, owned */
+	int changed[MAXK];         /* kernel's value is not its reference's */
 };
 
 struct rep {
 	const struct report_kernel *k;
 	int nk;
+	const struct report_ref *refs;
+	int nrefs;
 	struct row *rows;
 	size_t nrows, cap;
 	int oom;
@@ -123,11 +127,17 @@ static int has_key(const struct rep *r, const char *key)
 	return 0;
 }
 
+/* the profiles rows come from: the kernels', then their references' */
+static const struct sc_profile *prof(const struct rep *r, int i)
+{
+	return i < r->nk ? r->k[i].p : r->refs[i - r->nk].p;
+}
+
 static void collect_cases(struct rep *r)
 {
-	for (int i = 0; i < r->nk; i++)
-		for (size_t c = 0; c < r->k[i].p->ncases && !r->oom; c++) {
-			const struct sc_pcase *pc = &r->k[i].p->cases[c];
+	for (int i = 0; i < r->nk + r->nrefs; i++)
+		for (size_t c = 0; c < prof(r, i)->ncases && !r->oom; c++) {
+			const struct sc_pcase *pc = &prof(r, i)->cases[c];
 			if (has_key(r, pc->id))
 				continue;
 			struct row *w = add_row(r, pc->area ? pc->area : "cases", pc->id);
@@ -140,14 +150,19 @@ static void collect_cases(struct rep *r)
 				if (w->pc[j] && !(w->val[j] = case_value(w->pc[j])))
 					r->oom = 1;
 			}
+			for (int f = 0; f < r->nrefs; f++) {
+				const struct sc_pcase *rc = sc_profile_case(r->refs[f].p, pc->id);
+				if (rc && !(w->refval[r->refs[f].kernel] = case_value(rc)))
+					r->oom = 1;
+			}
 		}
 }
 
 static void collect_kv(struct rep *r, int features)
 {
 	const char *area = features ? "features" : "limits";
-	for (int i = 0; i < r->nk && !r->oom; i++) {
-		const struct sc_profile *p = r->k[i].p;
+	for (int i = 0; i < r->nk + r->nrefs && !r->oom; i++) {
+		const struct sc_profile *p = prof(r, i);
 		size_t n = features ? p->nfeatures : p->nlimits;
 		const struct sc_kv *kv = features ? p->features : p->limits;
 		for (size_t e = 0; e < n && !r->oom; e++) {
@@ -172,8 +187,48 @@ static void collect_kv(struct rep *r, int features)
 				if (v && !(w->val[j] = strdup(v)))
 					r->oom = 1;
 			}
+			for (int f = 0; f < r->nrefs; f++) {
+				const struct sc_profile *q = r->refs[f].p;
+				const char *v = kv_get(features ? q->features : q->limits,
+						       features ? q->nfeatures : q->nlimits, kv[e].key);
+				if (v && !(w->refval[r->refs[f].kernel] = strdup(v)))
+					r->oom = 1;
+			}
 		}
 	}
+}
+
+static int has_ref(const struct rep *r, int k)
+{
+	for (int f = 0; f < r->nrefs; f++)
+		if (r->refs[f].kernel == k)
+			return 1;
+	return 0;
+}
+
+static const char *ref_path(const struct rep *r, int k)
+{
+	for (int f = 0; f < r->nrefs; f++)
+		if (r->refs[f].kernel == k)
+			return r->refs[f].path;
+	return "?";
+}
+
+/* each kernel's row against its reference: a row whose value is not the
+ * reference's (or is there on one side only) has changed */
+static int mark_changed(struct rep *r)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->nrows; i++)
+		for (int k = 0; k < r->nk; k++) {
+			struct row *w = &r->rows[i];
+			const char *a = w->val[k], *b = w->refval[k];
+			if (!has_ref(r, k))
+				continue;
+			w->changed[k] = (!a) != (!b) || (a && strcmp(a, b));
+			n += w->changed[k];
+		}
+	return n;
 }
 
 /* ---- the baseline: the rows expected to differ, with their values ------ */
@@ -226,6 +281,24 @@ static int mark_new(struct rep *r, const json_t *base)
 		n += !same;
 	}
 	return n;
+}
+
+static char *change_text(const struct row *w, int k, int now);
+
+/* what the verdict was measured against, plain text (escaped by the caller) */
+static char *against_text(const struct rep *r, const char *base_name)
+{
+	struct tx_buf t = { 0 };
+	tx_puts(&t, "the kernels with each other");
+	if (base_name)
+		tx_printf(&t, "; the baseline %s", base_name);
+	for (int f = 0; f < r->nrefs; f++)
+		tx_printf(&t, "; %s against the reference %s (kernel %s)",
+			  r->k[r->refs[f].kernel].name, r->refs[f].path,
+			  r->refs[f].p->release ? r->refs[f].p->release : "?");
+	if (!base_name && !r->nrefs)
+		tx_puts(&t, ", no baseline, no reference");
+	return tx_take(&t);
 }
 
 /* ---- Markdown ------------------------------------------------------------ */
@@ -293,23 +366,111 @@ static void kernels_md(struct tx_buf *b, const struct rep *r)
 	}
 }
 
+/* the environment's keys in the order first met, each once: calls fn(key) */
+static void env_keys(const struct rep *r, void (*fn)(void *, const char *), void *arg)
+{
+	for (int i = 0; i < r->nk; i++)
+		for (size_t e = 0; e < r->k[i].p->nenv; e++) {
+			const char *key = r->k[i].p->env[e].key;
+			int seen = 0;
+			for (int j = 0; j <= i && !seen; j++)
+				for (size_t f = 0; f < r->k[j].p->nenv && !seen; f++)
+					seen = (j < i || f < e) && !strcmp(r->k[j].p->env[f].key, key);
+			if (!seen)
+				fn(arg, key);
+		}
+}
+
+struct env_ctx {
+	struct tx_buf *b;
+	const struct rep *r;
+	int html;
+};
+
+static void env_row_cb(void *arg, const char *key)
+{
+	struct env_ctx *c = arg;
+	if (c->html) {
+		tx_puts(c->b, "<tr><td>");
+		tx_markup(c->b, key);
+		tx_puts(c->b, "</td>");
+	} else {
+		tx_puts(c->b, "| ");
+		md_line(c->b, key);
+		tx_puts(c->b, " |");
+	}
+	for (int j = 0; j < c->r->nk; j++) {
+		const struct sc_profile *p = c->r->k[j].p;
+		const char *v = kv_get(p->env, p->nenv, key);
+		if (c->html) {
+			tx_puts(c->b, "<td>");
+			tx_markup(c->b, v ? v : "(not recorded)");
+			tx_puts(c->b, "</td>");
+		} else if (v) {
+			md_cell(c->b, v);
+		} else {
+			tx_puts(c->b, " (not recorded) |");
+		}
+	}
+	tx_puts(c->b, c->html ? "</tr>" : "\n");
+}
+
+static int any_env(const struct rep *r)
+{
+	for (int i = 0; i < r->nk; i++)
+		if (r->k[i].p->nenv)
+			return 1;
+	return 0;
+}
+
+/* where each kernel ran (rlimits, euid, LSMs, CPUs, HZ): not the kernel,
+ * so shown and never a row, never the verdict's */
+static void env_md(struct tx_buf *b, const struct rep *r)
+{
+	struct env_ctx c = { b, r, 0 };
+	if (!any_env(r))
+		return;
+	tx_puts(b, "\n## Environment\n\nWhere each kernel ran, not the kernel: shown, never "
+		   "compared.\n\n| what |");
+	for (int j = 0; j < r->nk; j++) {
+		tx_puts(b, " ");
+		md_line(b, r->k[j].name);
+		tx_puts(b, " |");
+	}
+	tx_puts(b, "\n|---|");
+	for (int j = 0; j < r->nk; j++)
+		tx_puts(b, "---|");
+	tx_puts(b, "\n");
+	env_keys(r, env_row_cb, &c);
+}
+
 /* the value of a baseline row for the text: the differing kernels' names */
 static void verdict_md(struct tx_buf *b, const struct rep *r, const char *base_name,
 		       const struct report_result *res)
 {
+	char *against = against_text(r, base_name);
+	tx_printf(b, "\n## Verdict: %s\n\nCompared: ", report_failed(res) ? "FAILED" : "all held");
+	md_line(b, against ? against : "?");
+	free(against);
+	tx_puts(b, ".\n\n");
 	if (!report_failed(res)) {
-		tx_puts(b, "\n## Verdict: all held\n\nNo case failed, no kernel error");
+		tx_puts(b, "No case failed, no kernel error");
 		if (base_name)
 			tx_puts(b, ", no row new against the baseline");
+		if (r->nrefs)
+			tx_puts(b, ", no row changed against a reference");
 		tx_puts(b, ".\n");
 		return;
 	}
-	tx_printf(b, "\n## Verdict: FAILED\n\n%d failed case%s, %d kernel error%s",
+	tx_printf(b, "%d failed case%s, %d kernel error%s",
 		  res->nfailed, res->nfailed == 1 ? "" : "s", res->nkerrors,
 		  res->nkerrors == 1 ? "" : "s");
 	if (base_name)
 		tx_printf(b, ", %d row%s new against the baseline", res->nnew,
 			  res->nnew == 1 ? "" : "s");
+	if (r->nrefs)
+		tx_printf(b, ", %d row%s changed against a reference", res->nchanged,
+			  res->nchanged == 1 ? "" : "s");
 	tx_puts(b, ":\n\n");
 	for (int i = 0; i < r->nk; i++)
 		if (r->k[i].p->kernel_error) {
@@ -343,6 +504,26 @@ static void verdict_md(struct tx_buf *b, const struct rep *r, const char *base_n
 			tx_puts(b, ": ");
 			md_line(b, r->rows[i].key);
 			tx_puts(b, "\n");
+		}
+	for (size_t i = 0; i < r->nrows; i++)
+		for (int k = 0; k < r->nk; k++) {
+			const struct row *w = &r->rows[i];
+			if (!w->changed[k])
+				continue;
+			char *was = change_text(w, k, 0), *now = change_text(w, k, 1);
+			tx_puts(b, "- **changed** on ");
+			md_line(b, r->k[k].name);
+			tx_puts(b, " against ");
+			md_line(b, ref_path(r, k));
+			tx_puts(b, ": ");
+			md_line(b, w->key);
+			tx_puts(b, ": was `");
+			md_text(b, was ? was : "?", 1);
+			tx_puts(b, "`, now `");
+			md_text(b, now ? now : "?", 1);
+			tx_puts(b, "`\n");
+			free(was);
+			free(now);
 		}
 }
 
@@ -462,13 +643,13 @@ static int named_before(const struct rep *r, const struct row *w, size_t line, i
 	return 0;
 }
 
-static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row *w, int j)
+/* kernel j's cell of a differing case row: only what differs (malloc'd;
+ * NULL: out of memory) */
+static char *case_diff(const struct rep *r, const struct row *w, int j)
 {
 	size_t nlines = 0, len;
-	if (!w->val[j]) {
-		tx_puts(b, " (absent) |");
-		return;
-	}
+	if (!w->val[j])
+		return strdup("(absent)");
 	for (int k = 0; k < r->nk; k++) {
 		size_t n = 0;
 		for (const char *v = w->val[k]; v; v = strchr(v, '\n'), v = v ? v + 1 : NULL)
@@ -530,8 +711,37 @@ static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row
 			tx_printf(&cell, "%sstep %zu absent", cell.n ? "; " : "", line);
 	}
 	char *c = tx_take(&cell);
-	md_cell(b, c && *c ? c : w->val[j]);
+	if (c && !*c) {
+		free(c);
+		c = strdup(w->val[j]);
+	}
+	return c;
+}
+
+static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row *w, int j)
+{
+	if (!w->val[j]) {
+		tx_puts(b, " (absent) |");
+		return;
+	}
+	char *c = case_diff(r, w, j);
+	md_cell(b, c ? c : w->val[j]);
 	free(c);
+}
+
+/* kernel k's row against its reference, as two values: was (0) and now
+ * (1), for a case only the fields that differ */
+static char *change_text(const struct row *w, int k, int now)
+{
+	struct row two = { .area = w->area, .key = w->key, .is_case = w->is_case };
+	struct report_kernel kk[2] = { { "was", NULL }, { "now", NULL } };
+	struct rep r2 = { .k = kk, .nk = 2 };
+	two.val[0] = w->refval[k];
+	two.val[1] = w->val[k];
+	two.pc[1] = w->pc[k];
+	if (!two.val[now])
+		return strdup("(absent)");
+	return w->is_case ? case_diff(&r2, &two, now) : strdup(two.val[now]);
 }
 
 static void area_md(struct tx_buf *b, const struct rep *r, const char *area, int have_base,
@@ -685,6 +895,7 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 	}
 	areas_each(r, md_area_cb, &c);
 	skipped_md(b, r);
+	env_md(b, r);
 	if (!c.ndiff)
 		tx_puts(b, report_failed(res)
 				   ? "\nNo row differs between these kernels, but the verdict fails: see above.\n"
@@ -703,7 +914,14 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 	if (res->nknown)
 		tx_printf(b, "%d known failure%s, expected by the baseline.\n", res->nknown,
 			  res->nknown > 1 ? "s" : "");
-	tx_printf(b, "Verdict: %s\n", report_failed(res) ? "FAILED" : "all held");
+	if (r->nrefs)
+		tx_printf(b, "%d row%s changed against a reference.\n", res->nchanged,
+			  res->nchanged == 1 ? "" : "s");
+	char *against = against_text(r, base_name);
+	tx_printf(b, "Verdict: %s (against ", report_failed(res) ? "FAILED" : "all held");
+	md_line(b, against ? against : "?");
+	free(against);
+	tx_puts(b, ")\n");
 }
 
 /* ---- HTML ---------------------------------------------------------------- */
@@ -856,8 +1074,8 @@ static const enum junit_result RESULTS[] = { JUNIT_PASS, JUNIT_FAILURE, JUNIT_SK
 
 static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_name)
 {
-	struct junit_suite suites[MAXK + 1];
-	struct junit_case *cases[MAXK + 1] = { 0 };
+	struct junit_suite suites[MAXK + 2];
+	struct junit_case *cases[MAXK + 2] = { 0 };
 	size_t ns = 0;
 	int rc = 0;
 	for (int i = 0; i < r->nk; i++, ns++) {
@@ -879,7 +1097,7 @@ static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_n
 				res = JUNIT_SKIPPED, msg = "known failure, expected by the baseline";
 			c[n++] = (struct junit_case){ pc->area ? pc->area : "cases", pc->id, res,
 						      msg, res == JUNIT_SKIPPED && pc->why ? pc->why : NULL,
-						      -1 };
+						      pc->elapsed_us < 0 ? -1 : pc->elapsed_us / 1e6 };
 		}
 		suites[ns] = (struct junit_suite){ r->k[i].name, c, n };
 	}
@@ -899,9 +1117,26 @@ static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_n
 							      NULL, -1 };
 		suites[ns++] = (struct junit_suite){ "baseline", c, n };
 	}
+	if (r->nrefs) {   /* a case a row and kernel: changed against its reference */
+		struct junit_case *c = calloc(r->nrows * (size_t)r->nk + 1, sizeof *c);
+		size_t n = 0;
+		if (!(cases[ns] = c)) {
+			rc = -1;
+			goto out;
+		}
+		for (size_t i = 0; i < r->nrows; i++)
+			for (int k = 0; k < r->nk; k++)
+				if (has_ref(r, k))
+					c[n++] = (struct junit_case){
+						r->k[k].name, r->rows[i].key,
+						r->rows[i].changed[k] ? JUNIT_FAILURE : JUNIT_PASS,
+						r->rows[i].changed[k] ? "changed against the reference" : NULL,
+						r->rows[i].changed[k] ? ref_path(r, k) : NULL, -1 };
+		suites[ns++] = (struct junit_suite){ "reference", c, n };
+	}
 	junit_write(b, "ancdata kernels", suites, ns);
 out:
-	for (size_t i = 0; i <= (size_t)MAXK; i++)
+	for (size_t i = 0; i < (size_t)MAXK + 2; i++)
 		free(cases[i]);
 	return rc;
 }
@@ -909,27 +1144,32 @@ out:
 /* ---- the whole report ---------------------------------------------------- */
 int report_failed(const struct report_result *r)
 {
-	return r->nnew || r->nfailed || r->nkerrors;
+	return r->nnew || r->nfailed || r->nkerrors || r->nchanged;
 }
 
 static void rep_free(struct rep *r)
 {
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (int j = 0; j < r->nk; j++)
-			free(r->rows[i].val[j]);
+			free(r->rows[i].val[j]), free(r->rows[i].refval[j]);
 		free(r->rows[i].owned_key);
 	}
 	free(r->rows);
 }
 
 int report_make(const struct report_kernel *k, int nk, const json_t *baseline,
-		const char *baseline_name, struct report_result *res)
+		const char *baseline_name, const struct report_ref *refs, int nrefs,
+		struct report_result *res)
 {
-	struct rep r = { .k = k, .nk = nk };
+	struct rep r = { .k = k, .nk = nk, .refs = refs, .nrefs = nrefs };
 	struct tx_buf md = { 0 }, html = { 0 }, xml = { 0 };
 	memset(res, 0, sizeof *res);
-	if (nk < 1 || nk > MAXK)
+	if (nk < 1 || nk > MAXK || nrefs < 0 || nrefs > nk)
 		return -1;
+	for (int f = 0; f < nrefs; f++)
+		if (refs[f].kernel < 0 || refs[f].kernel >= nk || !refs[f].p ||
+		    has_ref(&(struct rep){ .refs = refs, .nrefs = f }, refs[f].kernel))
+			return -1;
 	collect_cases(&r);
 	collect_kv(&r, 0);
 	collect_kv(&r, 1);
@@ -937,6 +1177,7 @@ int report_make(const struct report_kernel *k, int nk, const json_t *baseline,
 		rep_free(&r);
 		return -1;
 	}
+	res->nchanged = mark_changed(&r);
 	if (baseline)
 		res->nnew = mark_new(&r, baseline);
 	else
