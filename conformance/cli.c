@@ -381,7 +381,9 @@ static int cmd_init(int argc, char **argv)
 	char *dirs[] = { cases_dir }, err[512];
 	if (access(cases_dir, F_OK) == 0 && sc_user_cases_load(dirs, 1, &user, err, sizeof err) < 0)
 		printf("ancdata init: /cases: %s\n", err);
-	json_t *p = sc_profile_with(NULL, &user, &failed);
+	/* /cases/.only (ci/kernels --only-cases): only the user's cases */
+	json_t *p = sc_profile_with(access("/cases/.only", F_OK) == 0 ? "user/" : NULL, &user,
+				    &failed);
 	char *text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	/* KTAP first, for a lab that reads the console; then the profile */
 	sc_profile_ktap(p, stdout);

@@ -63,10 +63,11 @@ static int in_list(const xmlChar *name, const char *const *list)
 
 static const char *const HTML_ELEMENTS[] = {
 	"html", "head", "meta", "title", "style", "body", "h1", "h2", "table", "tr", "th",
-	"td", "pre", "p", "select", "option", "label", "input", "script", "ul", "li", NULL };
+	"td", "pre", "p", "select", "option", "label", "input", "script", "ul", "li", "span",
+	"b", NULL };
 static const char *const HTML_ATTRS[] = {
 	"charset", "class", "id", "data-area", "data-status", "data-diff", "onchange",
-	"value", "type", NULL };
+	"value", "type", "name", "content", NULL };
 static const char *const XML_ELEMENTS[] = {
 	"testsuites", "testsuite", "testcase", "failure", "skipped", "error", NULL };
 static const char *const XML_ATTRS[] = {

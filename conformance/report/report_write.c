@@ -391,7 +391,7 @@ static void env_row_cb(void *arg, const char *key)
 {
 	struct env_ctx *c = arg;
 	if (c->html) {
-		tx_puts(c->b, "<tr><td>");
+		tx_puts(c->b, "<tr><td>env</td><td>");
 		tx_markup(c->b, key);
 		tx_puts(c->b, "</td>");
 	} else {
@@ -924,40 +924,76 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 	tx_puts(b, ")\n");
 }
 
-/* ---- HTML ---------------------------------------------------------------- */
-static void html_row(struct tx_buf *b, const struct rep *r, const struct row *w, int have_base)
+/* ---- HTML ----------------------------------------------------------------
+ * Real tables, no external asset.  One table of every row (#m): it opens
+ * on the rows that differ (the table's class "only" hides the others
+ * before any script runs); the filters (area, status, every row) are read
+ * from the address too: report.html#area=limits&status=fail&all=1 (or
+ * ?area=...).  Kernel columns share the width and wrap; a differing cell
+ * shows, highlighted, only what differs (the whole value under it with
+ * "whole observations", or #whole=1). */
+static void html_cell(struct tx_buf *b, const struct rep *r, const struct row *w, int j, int d)
 {
-	int d = differs(r, w);
-	tx_printf(b, "<tr class=\"%s\" data-area=\"", d ? (have_base && w->is_new ? "new" : "diff") : "");
-	tx_markup(b, w->area);
-	tx_puts(b, "\" data-status=\"");
-	for (int j = 0; j < r->nk; j++)
-		if (w->pc[j])
-			tx_printf(b, "%s ", STATUSES[status_index(w->pc[j]->status)]);
-	tx_printf(b, "\" data-diff=\"%d\"><td>", d);
-	tx_markup(b, w->area);
-	tx_puts(b, "</td><td>");
-	tx_markup(b, w->key);
-	tx_puts(b, "</td>");
-	for (int j = 0; j < r->nk; j++) {
-		const char *v = w->val[j];
-		if (w->pc[j])
-			tx_printf(b, "<td class=\"%s\"><pre>", STATUSES[status_index(w->pc[j]->status)]);
-		else
-			tx_puts(b, "<td><pre>");
+	const char *v = w->val[j];
+	const char *st = w->pc[j] ? STATUSES[status_index(w->pc[j]->status)] : NULL;
+	tx_printf(b, "<td class=\"%s%s\">", st ? st : "", w->changed[j] ? " changed" : "");
+	if (d && v) {
+		char *c = w->is_case ? case_diff(r, w, j) : NULL;
+		tx_puts(b, "<span class=hl>");
+		tx_markup(b, c ? c : v);
+		tx_puts(b, "</span>");
+		free(c);
+		if (w->is_case) {
+			tx_puts(b, "<pre class=whole>");
+			tx_markup(b, v);
+			tx_puts(b, "</pre>");
+		}
+	} else {
+		tx_puts(b, "<pre>");
 		tx_markup(b, v ? v : "(absent)");
 		if (w->pc[j] && w->pc[j]->why) {
 			tx_puts(b, "\nwhy: ");
 			tx_markup(b, w->pc[j]->why);
 		}
-		tx_puts(b, "</pre></td>");
+		tx_puts(b, "</pre>");
 	}
+	if (w->changed[j]) {
+		char *was = change_text(w, j, 0);
+		tx_puts(b, "<p class=was>changed; the reference had: ");
+		tx_markup(b, was ? was : "?");
+		tx_puts(b, "</p>");
+		free(was);
+	}
+	tx_puts(b, "</td>");
+}
+
+static void html_row(struct tx_buf *b, const struct rep *r, const struct row *w, int have_base)
+{
+	int d = differs(r, w), ch = 0;
+	for (int j = 0; j < r->nk; j++)
+		ch |= w->changed[j];
+	tx_printf(b, "<tr class=\"%s%s\" data-area=\"",
+		  d ? (have_base && w->is_new ? "new" : "diff") : "same", ch ? " changed" : "");
+	tx_markup(b, w->area);
+	tx_puts(b, "\" data-status=\"");
+	for (int j = 0; j < r->nk; j++)
+		if (w->pc[j])
+			tx_printf(b, "%s ", STATUSES[status_index(w->pc[j]->status)]);
+	tx_printf(b, "\" data-diff=\"%d\"><td>", d || ch);
+	tx_markup(b, w->area);
+	tx_puts(b, "</td><td>");
+	tx_markup(b, w->key);
+	if (have_base && w->is_new)
+		tx_puts(b, " <b>new</b>");
+	tx_puts(b, "</td>");
+	for (int j = 0; j < r->nk; j++)
+		html_cell(b, r, w, j, d);
 	tx_puts(b, "</tr>");
 }
 
-static void html_head_row(struct tx_buf *b, const struct rep *r)
+static void html_head_row(struct tx_buf *b, const struct rep *r, const char *first)
 {
-	tx_puts(b, "<tr><th>area</th><th>what</th>");
+	tx_printf(b, "<tr><th class=a>%s</th><th class=w>what</th>", first);
 	for (int j = 0; j < r->nk; j++) {
 		tx_puts(b, "<th>");
 		tx_markup(b, r->k[j].name);
@@ -969,8 +1005,12 @@ static void html_head_row(struct tx_buf *b, const struct rep *r)
 static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base_name,
 			 const struct report_result *res)
 {
-	tx_printf(b, "<h2 id=verdict class=%s>Verdict: %s</h2><ul>",
+	char *against = against_text(r, base_name);
+	tx_printf(b, "<h2 id=verdict class=%s>Verdict: %s</h2><p>Compared: ",
 		  report_failed(res) ? "fail" : "pass", report_failed(res) ? "FAILED" : "all held");
+	tx_markup(b, against ? against : "?");
+	free(against);
+	tx_puts(b, ".</p><ul>");
 	for (int i = 0; i < r->nk; i++) {
 		const struct sc_profile *p = r->k[i].p;
 		if (p->kernel_error) {
@@ -999,7 +1039,7 @@ static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base
 			tx_puts(b, "</li>");
 		}
 	}
-	for (size_t i = 0; i < r->nrows; i++)
+	for (size_t i = 0; i < r->nrows; i++) {
 		if (r->rows[i].is_new) {
 			tx_puts(b, "<li class=new>new against ");
 			tx_markup(b, base_name);
@@ -1007,22 +1047,27 @@ static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base
 			tx_markup(b, r->rows[i].key);
 			tx_puts(b, "</li>");
 		}
+		for (int k = 0; k < r->nk; k++)
+			if (r->rows[i].changed[k]) {
+				tx_puts(b, "<li class=new>changed on ");
+				tx_markup(b, r->k[k].name);
+				tx_puts(b, " against ");
+				tx_markup(b, ref_path(r, k));
+				tx_puts(b, ": ");
+				tx_markup(b, r->rows[i].key);
+				tx_puts(b, "</li>");
+			}
+	}
 	if (!report_failed(res))
-		tx_puts(b, "<li>no case failed, no kernel error, no new row</li>");
+		tx_puts(b, "<li>no case failed, no kernel error, no new or changed row</li>");
 	tx_puts(b, "</ul>");
 }
 
-static void write_html(struct tx_buf *b, const struct rep *r, const char *base_name,
-		       const struct report_result *res)
+static void html_kernels(struct tx_buf *b, const struct rep *r)
 {
-	tx_puts(b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ancdata kernel report</title>"
-		"<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;font-size:13px}"
-		"td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}pre{margin:0;white-space:pre-wrap}"
-		".diff{background:#fff3cd}.new{background:#f8d7da}.fail,.error{color:#a00}.skip{color:#777}"
-		".pass{color:#060}#d,#m{width:100%;table-layout:fixed}td pre{overflow-wrap:anywhere}"
-		"#d th:nth-child(-n+2),#m th:nth-child(-n+2){width:10em}</style>"
-		"</head><body><h1>Kernel behaviour regression report</h1><table><tr><th>kernel</th><th>release</th>"
-		"<th>point release</th><th>machine</th><th>pass</th><th>fail</th><th>skip</th><th>error</th></tr>");
+	tx_puts(b, "<h2>Kernels</h2><table id=k><tr><th>kernel</th><th>release</th>"
+		   "<th>point release</th><th>machine</th><th>pass</th><th>fail</th><th>skip</th>"
+		   "<th>error</th></tr>");
 	for (int i = 0; i < r->nk; i++) {
 		const struct sc_profile *p = r->k[i].p;
 		int st[4];
@@ -1035,36 +1080,85 @@ static void write_html(struct tx_buf *b, const struct rep *r, const char *base_n
 		tx_markup(b, p->point_release ? p->point_release : "-");
 		tx_puts(b, "</td><td>");
 		tx_markup(b, p->machine);
-		tx_printf(b, "</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>", st[0], st[1],
-			  st[2], st[3]);
+		tx_printf(b, "</td><td>%d</td><td class=%s>%d</td><td>%d</td><td class=%s>%d</td></tr>",
+			  st[0], st[1] ? "fail" : "n", st[1], st[2], st[3] ? "error" : "n", st[3]);
 	}
 	tx_puts(b, "</table>");
+}
+
+static const char HTML_STYLE[] =
+	"<style>body{font-family:sans-serif;margin:1em;max-width:100%}"
+	"table{border-collapse:collapse;font-size:13px}"
+	"td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}"
+	"pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}"
+	"#m,#e{width:100%;table-layout:fixed}#m td,#e td{overflow-wrap:anywhere}"
+	"th.a{width:6.5em}th.w{width:17em}"
+	".hl{background:#ffe08a;white-space:pre-wrap}.whole{display:none;color:#555}"
+	"body.whole .whole{display:block}tr.new td:nth-child(2){background:#f8d7da}"
+	"td.changed{outline:2px solid #c00}.was{margin:2px 0;color:#a00}"
+	".fail,.error{color:#a00}.skip{color:#777}.pass{color:#060}"
+	"#m.only tr.same{display:none}</style>";
+
+static const char HTML_SCRIPT[] =
+	"<script>function q(){var h=(location.hash||location.search).replace(/^[#?]/,''),o={};"
+	"h.split('&').forEach(function(p){var i=p.indexOf('=');if(i>0)"
+	"o[decodeURIComponent(p.slice(0,i))]=decodeURIComponent(p.slice(i+1))});return o}"
+	"function f(){var a=document.getElementById('area').value,"
+	"s=document.getElementById('status').value,o=!document.getElementById('all').checked,n=0;"
+	"document.getElementById('m').className=o?'only':'';"
+	"document.body.className=document.getElementById('whole').checked?'whole':'';"
+	"document.querySelectorAll('#m tr[data-area]').forEach(function(r){var ok=(!a||r.dataset.area==a)"
+	"&&(!s||r.dataset.status.split(' ').indexOf(s)>=0)&&(!o||r.dataset.diff=='1');"
+	"r.style.display=ok?'':'none';n+=ok});"
+	"document.getElementById('shown').textContent=n+' rows shown'}"
+	"function load(){var o=q();if(o.area!==undefined)document.getElementById('area').value=o.area;"
+	"if(o.status!==undefined)document.getElementById('status').value=o.status;"
+	"document.getElementById('all').checked=o.all=='1';"
+	"document.getElementById('whole').checked=o.whole=='1';f()}"
+	"window.addEventListener('hashchange',load);load()</script>";
+
+static void html_area_option(void *arg, const char *area)
+{
+	struct tx_buf *b = arg;
+	tx_puts(b, "<option>");
+	tx_markup(b, area);
+	tx_puts(b, "</option>");
+}
+
+static void write_html(struct tx_buf *b, const struct rep *r, const char *base_name,
+		       const struct report_result *res)
+{
+	tx_puts(b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width\">"
+		   "<title>ancdata kernel report</title>");
+	tx_puts(b, HTML_STYLE);
+	tx_puts(b, "</head><body><h1>Kernel behaviour regression report</h1>");
+	html_kernels(b, r);
 	html_verdict(b, r, base_name, res);
-	tx_printf(b, "<h2>Differences</h2><p>%d of %zu cases, limits and features differ.</p>",
+	tx_printf(b, "<h2>Rows</h2><p>%d of %zu cases, limits and features differ between "
+		     "the kernels; they alone are shown until you ask for every row.</p>",
 		  res->ndiff, r->nrows);
-	if (res->ndiff) {
-		tx_puts(b, "<table id=d>");
-		html_head_row(b, r);
-		for (size_t i = 0; i < r->nrows; i++)
-			if (differs(r, &r->rows[i]))
-				html_row(b, r, &r->rows[i], base_name != NULL);
-		tx_puts(b, "</table>");
-	}
-	tx_puts(b, "<h2>Full matrix</h2><p>area <select id=area onchange=f()><option value=''>all</option>");
-	for (int a = 0; AREAS[a]; a++)
-		tx_printf(b, "<option>%s</option>", AREAS[a]);
+	tx_puts(b, "<p>area <select id=area onchange=f()><option value=''>all</option>");
+	areas_each(r, html_area_option, b);
 	tx_puts(b, "</select> status <select id=status onchange=f()><option value=''>all</option>"
-		"<option>pass</option><option>fail</option><option>skip</option><option>error</option></select>"
-		" <label><input type=checkbox id=only onchange=f()> only rows that differ</label></p>"
-		"<table id=m>");
-	html_head_row(b, r);
+		"<option>pass</option><option>fail</option><option>skip</option><option>error</option>"
+		"</select> <label><input type=checkbox id=all onchange=f()> every row, also those "
+		"that are the same</label> <label><input type=checkbox id=whole onchange=f()> whole "
+		"observations</label> <span id=shown></span></p><table id=m class=only>");
+	html_head_row(b, r, "area");
 	for (size_t i = 0; i < r->nrows; i++)
 		html_row(b, r, &r->rows[i], base_name != NULL);
-	tx_puts(b, "</table><script>function f(){var a=document.getElementById('area').value,"
-		"s=document.getElementById('status').value,o=document.getElementById('only').checked;"
-		"document.querySelectorAll('#m tr[data-area]').forEach(function(r){var ok=(!a||r.dataset.area==a)"
-		"&&(!s||r.dataset.status.split(' ').indexOf(s)>=0)&&(!o||r.dataset.diff=='1');"
-		"r.style.display=ok?'':'none'})}</script></body></html>\n");
+	tx_puts(b, "</table>");
+	if (any_env(r)) {
+		struct env_ctx c = { b, r, 1 };
+		tx_puts(b, "<h2>Environment</h2><p>Where each kernel ran, not the kernel: shown, "
+			   "never compared.</p><table id=e>");
+		html_head_row(b, r, "section");
+		env_keys(r, env_row_cb, &c);
+		tx_puts(b, "</table>");
+	}
+	tx_puts(b, HTML_SCRIPT);
+	tx_puts(b, "</body></html>\n");
 }
 
 /* ---- JUnit: a suite per kernel, a case per case; kernel errors and rows new
