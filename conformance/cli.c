@@ -1,6 +1,6 @@
 /* cli.c - the ancdata command.
  *   ancdata profile [--filter TEXT] [--output FILE] [--ktap]
- *   ancdata probe FILE|-
+ *   ancdata probe [--kernel KERNEL] FILE|-
  *   ancdata list
  *   ancdata show [AREA/]ID
  *   ancdata differential --driver PATH [--filter TEXT]
@@ -83,12 +83,18 @@ static const struct help {
 "  1  a case failed or could not run (the profile says which and why)\n"
 "  2  bad usage, no case matches --filter, or the output cannot be written\n" },
 	{ "probe",
-"usage: ancdata probe FILE|-\n"
+"usage: ancdata probe [--kernel KERNEL] FILE|-\n"
 "Runs one scenario (the format of conformance/FORMAT.md) from FILE, or from\n"
 "standard input for -, in its own process, and prints its result as JSON:\n"
 "status, each step's observation, and what was expected where it differs.\n"
 "\n"
 "options:\n"
+"  --kernel KERNEL  ask another kernel (uml, qemu, a bzImage or UML binary, a\n"
+"                   linux-image-* package; host: this one, as without it):\n"
+"                   runs ci/kernels --only-cases --cases FILE KERNEL from the\n"
+"                   source folder (or $ANCDATA_KERNELS) with this binary as\n"
+"                   the guest's /init, and answers as ci/kernels does (the\n"
+"                   profile and report in $TMPDIR/ancdata-probe-PID)\n"
 "  --help  this text\n"
 "\n"
 "exit status:\n"
@@ -292,12 +298,42 @@ static int cmd_profile(int argc, char **argv)
 	return rc ? rc : failed ? 1 : 0;
 }
 
+/* probe --kernel K FILE, K not host: ci/kernels boots K with FILE alone
+ * (--only-cases --cases FILE) and this very binary as its /init */
+static int probe_kernel(const char *kernel, const char *file)
+{
+	const char *script = getenv("ANCDATA_KERNELS");
+	char self[4096], out[64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (!script)
+		script = "ci/kernels";
+	if (access(script, X_OK) < 0)
+		return bad("probe: --kernel %s wants ci/kernels (run from the source folder, or set "
+			   "ANCDATA_KERNELS): %s: %s", kernel, script, strerror(errno));
+	if (n < 0)
+		return bad("probe: cannot find this binary: %s", strerror(errno));
+	self[n] = '\0';
+	snprintf(out, sizeof out, "%s/ancdata-probe-%d", getenv("TMPDIR") ? getenv("TMPDIR")
+									: "/tmp", (int)getpid());
+	fflush(stdout);
+	execl(script, script, "--ancdata", self, "--out", out, "--only-cases", "--cases", file,
+	      kernel, (char *)NULL);
+	return bad("probe: cannot run %s: %s", script, strerror(errno));
+}
+
 static int cmd_probe(int argc, char **argv)
 {
 	static struct scenario sc;
 	static struct sc_result res;
+	const char *kernel = NULL;
 	char err[512];
 
+	if (argc >= 2 && !strcmp(argv[0], "--kernel")) {
+		kernel = argv[1];
+		argc -= 2, argv += 2;
+		if (!*kernel)
+			return bad("probe: --kernel wants host, uml, qemu or a kernel" SEE_HELP("probe"));
+	}
 	if (argc != 1)
 		return bad("probe wants one FILE or -" SEE_HELP("probe"));
 	if (argv[0][0] == '-' && argv[0][1])
@@ -310,6 +346,11 @@ static int cmd_probe(int argc, char **argv)
 	free(text);
 	if (unparsed)
 		return bad("probe: %s: %s", argv[0], err);
+	if (kernel && strcmp(kernel, "host")) {
+		if (!strcmp(argv[0], "-"))
+			return bad("probe: --kernel %s wants a FILE, not -", kernel);
+		return probe_kernel(kernel, argv[0]);
+	}
 	sc_run_isolated(&sc, NULL, &res);
 	json_t *j = sc_result_json(&sc, &res);
 	int rc = emit(j, NULL);

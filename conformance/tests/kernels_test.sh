@@ -1,5 +1,5 @@
 #!/bin/sh
-# kernels_test.sh SOURCE ANCDATA uml|panic|failing|host-crash|quickstart|bad-input
+# kernels_test.sh SOURCE ANCDATA uml|panic|failing|host-crash|quickstart|bad-input|cases
 #   uml:        the profile boots as /init of user-mode-linux; the cases that
 #               fail there are exactly the known 6.1 differences (known-6.1.txt),
 #               which fail the verdict until a baseline expects them;
@@ -17,7 +17,13 @@
 #               exits 0 and ends with one verdict line (it once ended early,
 #               exit 1, on a grep that found no differing row);
 #   bad-input:  a binary baseline, an unknown kernel package, two kernels of
-#               one name: one line, exit 2, no report.
+#               one name, a case file that is not a scenario: one line,
+#               exit 2, no report (nothing booted);
+#   cases:      a user's case files (a folder and a file) travel into UML's
+#               initramfs and run on the host and UML (--only-cases: only
+#               they), carried in both profiles as user/ID, "user": true;
+#               ancdata profile --cases runs them beside the built-in ones;
+#               ancdata probe --kernel uml FILE asks UML one question.
 set -u
 src=$1 bin=$2 what=$3
 out=$(mktemp -d)
@@ -102,7 +108,9 @@ quickstart)
 	"$src/ci/quickstart" --help | grep -q 'Exit status' || no "ci/quickstart --help" ;;
 bad-input)
 	printf '\177ELF\001\000binary' >"$out/binary"
-	for args in "--baseline $out/binary host" "linux-image-does-not-exist" "host host" "--out $out/binary host"; do
+	printf 'id broken\nsend a data=x\n' >"$out/bad.case"
+	for args in "--baseline $out/binary host" "linux-image-does-not-exist" "host host" "--out $out/binary host" \
+		"--cases $out/bad.case uml" "--cases $out/none.case uml" "--only-cases uml" "--against $out/binary host"; do
 		# shellcheck disable=SC2086
 		"$src/ci/kernels" --ancdata "$bin" --out "$out/k" $args >"$out/stdout" 2>"$out/stderr"
 		rc=$?
@@ -113,5 +121,53 @@ bad-input)
 		echo "ok: $args: $(cat "$out/stderr")"
 	done
 	"$src/ci/kernels" --help | grep -q 'Exit status' || no "ci/kernels --help" ;;
+cases)
+	mkdir -p "$out/mine"
+	cat >"$out/mine/connreset.case" <<'CASE'
+id my_connreset
+area cleanup
+purpose a user's question: a stream peer that closes with unread data
+socket stream pair
+
+send b data=unread
+close a
+recv b api=recvmsg bufsize=8
+expect ret=ECONNRESET
+CASE
+	cat >"$out/one_fd.case" <<'CASE'
+id my_one_fd
+area truncation
+purpose a user's question: one fd in a buffer that fits it
+socket dgram pair
+
+send a data=x rights=1
+expect ret=1
+recv b bufsize=8 ancbuf=CMSG_SPACE(4)
+expect ret=1 flags=0 fds=p0 data="x"
+CASE
+	"$src/ci/kernels" --ancdata "$bin" --out "$out/k" --only-cases --cases "$out/mine" \
+		--cases "$out/one_fd.case" host uml >"$out/stdout" 2>&1
+	rc=$?
+	cat "$out/stdout"
+	[ $rc = 0 ] || no "the user's cases on host and UML: exit status $rc, not 0"
+	for k in host uml; do
+		ids=$(grep -o '"id": *"[^"]*"' "$out/k/$k.json" | sed 's/.*"\(.*\)"/\1/' | sort | tr '\n' ' ')
+		[ "$ids" = "user/my_connreset user/my_one_fd " ] || no "$k ran '$ids', not the two user cases alone"
+		[ "$(grep -o '"user": *true' "$out/k/$k.json" | wc -l)" = 2 ] || no "$k's user cases are not marked user"
+		grep -q "<testcase classname=\"cleanup\" name=\"user/my_connreset\"" "$out/k/report.xml" ||
+			no "the report has no user case"
+	done
+	echo "ok: the user's cases ran on host and UML"
+	"$bin" profile --cases "$out/mine" --output "$out/p.json" >/dev/null
+	n=$(grep -c '"id":' "$out/p.json")
+	grep -q '"id": "user/my_connreset"' "$out/p.json" && [ "$n" -gt 200 ] ||
+		no "ancdata profile --cases does not run them beside the built-in cases ($n cases)"
+	(cd "$src" && "$bin" probe --kernel uml "$out/one_fd.case") >"$out/probe" 2>&1
+	rc=$?
+	cat "$out/probe"
+	[ $rc = 0 ] || no "ancdata probe --kernel uml: exit status $rc, not 0"
+	d=$(sed -n 's|^ci/kernels: reports: \([^ ]*\)/report.md.*|\1|p' "$out/probe")
+	grep -q '"id":"user/my_one_fd"' "$d/uml.json" || no "probe --kernel uml did not run the case in UML"
+	rm -rf "$d" ;;
 esac
 exit 0
