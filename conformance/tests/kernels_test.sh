@@ -13,6 +13,10 @@
 #               UTF-8 and a panic line on its output, writing no profile (after
 #               a good run left host.json behind): a kernel error, exit 1, the
 #               stale profile never used;
+#   quickstart-uml: ci/quickstart on host and UML: its excerpt shows each
+#               differing row's fields per kernel, whole (a value was once cut
+#               at 160 characters), and the limits, and ends with one verdict
+#               line (FAIL: the known 6.1 differences fail);
 #   quickstart: ci/quickstart on the host alone, where no kernel differs,
 #               exits 0 and ends with one verdict line (it once ended early,
 #               exit 1, on a grep that found no differing row);
@@ -106,6 +110,19 @@ quickstart)
 	[ $rc = 0 ] || no "ci/quickstart on the host alone: exit status $rc, not 0"
 	tail -1 "$out/stdout" | grep -q '^quickstart verdict: PASS' || no "ci/quickstart does not end with its verdict"
 	"$src/ci/quickstart" --help | grep -q 'Exit status' || no "ci/quickstart --help" ;;
+quickstart-uml)
+	"$src/ci/quickstart" --no-fuzz --kernels "host uml" --out "$out/k" >"$out/stdout" 2>&1
+	rc=$?
+	sed -n '/^== what differed/,$p' "$out/stdout"
+	[ $rc = 1 ] || no "ci/quickstart on host and UML: exit status $rc, not 1 (the known 6.1 failures)"
+	grep -Eq '^   limits: limits\.[a-z_]+$' "$out/stdout" || no "the excerpt leaves out the limits"
+	grep -Eq '^      uml: [0-9]+$' "$out/stdout" || no "the excerpt has no limit's value per kernel"
+	grep -Eq '^      uml: status fail \(line [0-9]+: .*\); step [0-9]+: ret=' "$out/stdout" ||
+		no "the excerpt does not show a failed case's differing fields per kernel"
+	awk 'length > 160 && /^      (host|uml): / && !/[")0-9a-zA-Z]$/ {bad = 1} END {exit bad}' "$out/stdout" ||
+		no "an excerpt line ends in the middle of a value"
+	[ "$(grep -c 'verdict' "$out/stdout")" -ge 1 ] && tail -1 "$out/stdout" | grep -q '^quickstart verdict: FAIL: kernels: FAILED' ||
+		no "ci/quickstart does not end with one verdict line" ;;
 bad-input)
 	printf '\177ELF\001\000binary' >"$out/binary"
 	printf 'id broken\nsend a data=x\n' >"$out/bad.case"
