@@ -931,7 +931,9 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
  * from the address too: report.html#area=limits&status=fail&all=1 (or
  * ?area=...).  Kernel columns share the width and wrap; a differing cell
  * shows, highlighted, only what differs (the whole value under it with
- * "whole observations", or #whole=1). */
+ * "whole observations", or #whole=1).  The script marks the page
+ * data-overflow=1 when it is wider than the window (a column pushed off
+ * screen): the browser test checks it at 1400 px. */
 static void html_cell(struct tx_buf *b, const struct rep *r, const struct row *w, int j, int d)
 {
 	const char *v = w->val[j];
@@ -1110,7 +1112,8 @@ static const char HTML_SCRIPT[] =
 	"document.querySelectorAll('#m tr[data-area]').forEach(function(r){var ok=(!a||r.dataset.area==a)"
 	"&&(!s||r.dataset.status.split(' ').indexOf(s)>=0)&&(!o||r.dataset.diff=='1');"
 	"r.style.display=ok?'':'none';n+=ok});"
-	"document.getElementById('shown').textContent=n+' rows shown'}"
+	"document.getElementById('shown').textContent=n+' rows shown';"
+	"var e=document.documentElement;e.setAttribute('data-overflow',e.scrollWidth>innerWidth?'1':'0')}"
 	"function load(){var o=q();if(o.area!==undefined)document.getElementById('area').value=o.area;"
 	"if(o.status!==undefined)document.getElementById('status').value=o.status;"
 	"document.getElementById('all').checked=o.all=='1';"

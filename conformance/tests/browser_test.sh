@@ -88,6 +88,14 @@ n=$(grep -c '^SHOWN' "$out/skip.rows")
 	ok "?status=skip&all=1 shows the $n rows with a skipped case, nothing else" ||
 	no "?status=skip&all=1 shows $n rows, not only the skipped ones"
 
+# every kernel's column visible side by side at 1400 px, with three kernels
+# and whole observations shown: the page is no wider than the window
+sed 's/"scm_max_fd": [0-9]*/"scm_max_fd": 252/' "$out/other.json" >"$out/third.json"
+"$bin" report --out "$out/r3" host="$host" other="$out/other.json" third="$out/third.json" >/dev/null
+browser_run "$out/ud.wide" --window-size=1400,1000 --dump-dom "file://$out/r3/report.html#all=1&whole=1" >"$out/wide.html"
+grep -q '<html data-overflow="0"' "$out/wide.html" && ok "three kernels side by side fit 1400 px, every row and whole observations shown" ||
+	no "at 1400 px the page is wider than the window ($(grep -o '<html[^>]*>' "$out/wide.html"))"
+
 # the kernel table with its counts; nothing loaded from elsewhere
 grep -q '<table id="k">.*<td>host</td>.*<td>other</td>' "$out/default.html" ||
 	no "no kernel table naming both kernels"
