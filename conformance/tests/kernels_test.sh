@@ -27,7 +27,9 @@
 #               initramfs and run on the host and UML (--only-cases: only
 #               they), carried in both profiles as user/ID, "user": true;
 #               ancdata profile --cases runs them beside the built-in ones;
-#               ancdata probe --kernel uml FILE asks UML one question.
+#               ancdata probe --kernel uml FILE asks UML one question;
+#               ci/kernels --against host=SAVED: nothing changed, exit 0; a
+#               saved profile whose row differs, exit 1 with was/now.
 set -u
 src=$1 bin=$2 what=$3
 out=$(mktemp -d)
@@ -175,6 +177,21 @@ CASE
 			no "the report has no user case"
 	done
 	echo "ok: the user's cases ran on host and UML"
+	# ci/kernels --against: the host's saved profile as its reference
+	cp "$out/k/host.json" "$out/saved.json"
+	"$src/ci/kernels" --ancdata "$bin" --out "$out/k" --only-cases --cases "$out/mine" \
+		--cases "$out/one_fd.case" --against "host=$out/saved.json" host >"$out/stdout" 2>&1 ||
+		{ cat "$out/stdout"; no "ci/kernels against the host's own saved profile failed"; }
+	grep -q "^Compared: .*host against the reference $out/saved.json" "$out/k/report.md" ||
+		no "the verdict does not name the reference"
+	sed -i 's/"ret=ECONNRESET/"ret=EPIPE/' "$out/saved.json"
+	"$src/ci/kernels" --ancdata "$bin" --out "$out/k" --only-cases --cases "$out/mine" \
+		--cases "$out/one_fd.case" --against "host=$out/saved.json" host >"$out/stdout" 2>&1
+	rc=$?
+	[ $rc = 1 ] || no "a row changed against the reference: exit status $rc, not 1"
+	grep -q '^- \*\*changed\*\* on host against .*saved.json: user/my_connreset: was `step 3: ret=EPIPE`, now `step 3: ret=ECONNRESET`' "$out/k/report.md" ||
+		{ grep changed "$out/k/report.md"; no "the changed row is not listed field by field"; }
+	echo "ok: ci/kernels --against"
 	"$bin" profile --cases "$out/mine" --output "$out/p.json" >/dev/null
 	n=$(grep -c '"id":' "$out/p.json")
 	grep -q '"id": "user/my_connreset"' "$out/p.json" && [ "$n" -gt 200 ] ||
