@@ -1,6 +1,6 @@
 /* cli.c - the ancdata command.
  *   ancdata profile [--filter TEXT] [--output FILE] [--ktap]
- *   ancdata probe FILE|-
+ *   ancdata probe [--kernel KERNEL] FILE|-
  *   ancdata list
  *   ancdata show [AREA/]ID
  *   ancdata differential --driver PATH [--filter TEXT]
@@ -61,6 +61,7 @@ static const struct help {
 } helps[] = {
 	{ "profile",
 "usage: ancdata profile [--filter TEXT] [--output FILE] [--ktap]\n"
+"                       [--cases FILE|DIR...] [--check]\n"
 "Runs every compiled-in case on this kernel, each in its own process, and\n"
 "prints the kernel behaviour profile as JSON: the kernel, measured limits,\n"
 "probed features, each case's status and observations, and a summary.\n"
@@ -70,6 +71,11 @@ static const struct help {
 "  --output FILE  write the profile to FILE (replaced atomically), not stdout\n"
 "  --ktap         print the results as KTAP version 1 on stdout (kselftest\n"
 "                 runners, KernelCI, LAVA); with --output the JSON goes there\n"
+"  --cases PATH.. also run a user's case files (a DIR: its *.case files),\n"
+"                 beside the built-in ones, each as \"user/ID\" marked\n"
+"                 \"user\": true (--filter user/ runs only them); every file\n"
+"                 is read and parsed before anything runs\n"
+"  --check        read and check the options and case files, run nothing\n"
 "  --help         this text\n"
 "\n"
 "exit status:\n"
@@ -77,12 +83,18 @@ static const struct help {
 "  1  a case failed or could not run (the profile says which and why)\n"
 "  2  bad usage, no case matches --filter, or the output cannot be written\n" },
 	{ "probe",
-"usage: ancdata probe FILE|-\n"
+"usage: ancdata probe [--kernel KERNEL] FILE|-\n"
 "Runs one scenario (the format of conformance/FORMAT.md) from FILE, or from\n"
 "standard input for -, in its own process, and prints its result as JSON:\n"
 "status, each step's observation, and what was expected where it differs.\n"
 "\n"
 "options:\n"
+"  --kernel KERNEL  ask another kernel (uml, qemu, a bzImage or UML binary, a\n"
+"                   linux-image-* package; host: this one, as without it):\n"
+"                   runs ci/kernels --only-cases --cases FILE KERNEL from the\n"
+"                   source folder (or $ANCDATA_KERNELS) with this binary as\n"
+"                   the guest's /init, and answers as ci/kernels does (the\n"
+"                   profile and report in $TMPDIR/ancdata-probe-PID)\n"
 "  --help  this text\n"
 "\n"
 "exit status:\n"
@@ -132,7 +144,8 @@ static const struct help {
 "       /init  (the same binary named init, as a guest kernel runs it)\n"
 "The guest mode, for process 1 of a test kernel whose initramfs holds the\n"
 "static ancdata as /init (ci/kernels builds it): mounts /proc and /dev,\n"
-"runs the profile, prints it on the console between the lines\n"
+"mounts securityfs (for the LSMs), runs the profile (and the case files in\n"
+"/cases, if any), prints it on the console between the lines\n"
 "==ANCDATA-PROFILE-BEGIN== and ==ANCDATA-PROFILE-END==, and powers off.\n"
 "Anywhere else (not process 1) it refuses, so a container entrypoint or a\n"
 "process 1 of a PID namespace runs the other commands as usual.  Named\n"
@@ -186,8 +199,14 @@ static size_t id_len(const struct sc_case *c)
 }
 
 /* The filter of profile and differential: a part of the id, or the area. */
-static int filter_matches(const char *filter)
+static int filter_matches(const char *filter, const struct sc_user_cases *user)
 {
+	for (size_t i = 0; user && i < user->n; i++) {
+		char id[256];
+		snprintf(id, sizeof id, "user/%s", user->c[i].id);
+		if (strstr(id, filter))
+			return 1;
+	}
 	for (unsigned i = 0; i < sc_ncases; i++) {
 		char id[256];
 		snprintf(id, sizeof id, "%.*s", (int)id_len(&sc_cases[i]), sc_cases[i].file);
@@ -219,16 +238,37 @@ static int emit(json_t *j, const char *output)
 	return rc;
 }
 
+/* ancdata profile's arguments after --cases: the paths up to the next option */
+static int case_paths(int argc, char **argv, int i, struct sc_user_cases *uc)
+{
+	char err[512];
+	int n = 0;
+	while (i + 1 + n < argc && strncmp(argv[i + 1 + n], "--", 2))
+		n++;
+	if (!n)
+		return bad("profile: --cases wants a FILE or DIR" SEE_HELP("profile"));
+	if (sc_user_cases_load(argv + i + 1, n, uc, err, sizeof err) < 0)
+		return bad("profile: --cases: %s", err);
+	return -n;
+}
+
 static int cmd_profile(int argc, char **argv)
 {
 	const char *filter = NULL, *output = NULL;
 	char err[512];
-	int failed, ktap = 0;
+	int failed, ktap = 0, check = 0, rc;
+	static struct sc_user_cases user;
 
 	for (int i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "--ktap")) {
-			if (ktap++)
-				return bad("profile: --ktap given twice");
+		if (!strcmp(argv[i], "--ktap") || !strcmp(argv[i], "--check")) {
+			if ((argv[i][2] == 'k' ? ktap++ : check++))
+				return bad("profile: %s given twice", argv[i]);
+			continue;
+		}
+		if (!strcmp(argv[i], "--cases")) {
+			if ((rc = case_paths(argc, argv, i, &user)) > 0)
+				return rc;
+			i -= rc;
 			continue;
 		}
 		const char **slot = !strcmp(argv[i], "--filter") ? &filter
@@ -241,26 +281,59 @@ static int cmd_profile(int argc, char **argv)
 			return bad("profile: %s wants a value" SEE_HELP("profile"), argv[i]);
 		*slot = argv[++i];
 	}
-	if (filter && !filter_matches(filter))
+	if (filter && !filter_matches(filter, &user))
 		return bad("profile: no case matches --filter '%s' (see ancdata list)", filter);
 	if (output && io_output_ok(output, err, sizeof err) < 0)
 		return bad("profile: %s", err);
-	json_t *p = sc_profile(filter, &failed);
-	int rc = ktap && output ? emit(p, output) : 0;
+	if (check)
+		return 0;
+	json_t *p = sc_profile_with(filter, &user, &failed);
+	rc = ktap && output ? emit(p, output) : 0;
 	if (ktap && !rc && sc_profile_ktap(p, stdout) < 0)
 		rc = bad("profile: no cases to report");
 	if (!ktap)
 		rc = emit(p, output);
 	json_decref(p);
+	sc_user_cases_free(&user);
 	return rc ? rc : failed ? 1 : 0;
+}
+
+/* probe --kernel K FILE, K not host: ci/kernels boots K with FILE alone
+ * (--only-cases --cases FILE) and this very binary as its /init */
+static int probe_kernel(const char *kernel, const char *file)
+{
+	const char *script = getenv("ANCDATA_KERNELS");
+	char self[4096], out[64];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (!script)
+		script = "ci/kernels";
+	if (access(script, X_OK) < 0)
+		return bad("probe: --kernel %s wants ci/kernels (run from the source folder, or set "
+			   "ANCDATA_KERNELS): %s: %s", kernel, script, strerror(errno));
+	if (n < 0)
+		return bad("probe: cannot find this binary: %s", strerror(errno));
+	self[n] = '\0';
+	snprintf(out, sizeof out, "%s/ancdata-probe-%d", getenv("TMPDIR") ? getenv("TMPDIR")
+									: "/tmp", (int)getpid());
+	fflush(stdout);
+	execl(script, script, "--ancdata", self, "--out", out, "--only-cases", "--cases", file,
+	      kernel, (char *)NULL);
+	return bad("probe: cannot run %s: %s", script, strerror(errno));
 }
 
 static int cmd_probe(int argc, char **argv)
 {
 	static struct scenario sc;
 	static struct sc_result res;
+	const char *kernel = NULL;
 	char err[512];
 
+	if (argc >= 2 && !strcmp(argv[0], "--kernel")) {
+		kernel = argv[1];
+		argc -= 2, argv += 2;
+		if (!*kernel)
+			return bad("probe: --kernel wants host, uml, qemu or a kernel" SEE_HELP("probe"));
+	}
 	if (argc != 1)
 		return bad("probe wants one FILE or -" SEE_HELP("probe"));
 	if (argv[0][0] == '-' && argv[0][1])
@@ -273,6 +346,11 @@ static int cmd_probe(int argc, char **argv)
 	free(text);
 	if (unparsed)
 		return bad("probe: %s: %s", argv[0], err);
+	if (kernel && strcmp(kernel, "host")) {
+		if (!strcmp(argv[0], "-"))
+			return bad("probe: --kernel %s wants a FILE, not -", kernel);
+		return probe_kernel(kernel, argv[0]);
+	}
 	sc_run_isolated(&sc, NULL, &res);
 	json_t *j = sc_result_json(&sc, &res);
 	int rc = emit(j, NULL);
@@ -332,7 +410,21 @@ static int cmd_init(int argc, char **argv)
 		mount("proc", "/proc", "proc", 0, NULL);
 	if (access("/dev/null", F_OK) < 0)
 		mount("devtmpfs", "/dev", "devtmpfs", 0, NULL);
-	json_t *p = sc_profile(NULL, &failed);
+	/* sysfs and securityfs (the LSMs of the profile's environment), only
+	 * where there is no sysfs yet: a guest's empty initramfs */
+	mkdir("/sys", 0755);
+	if (access("/sys/kernel", F_OK) < 0 && mount("sysfs", "/sys", "sysfs", 0, NULL) == 0)
+		mount("securityfs", "/sys/kernel/security", "securityfs", 0, NULL);
+	/* a user's cases travel in the initramfs as /cases/ (ci/kernels --cases);
+	 * ci/kernels checked them before the boot */
+	static struct sc_user_cases user;
+	static char cases_dir[] = "/cases";
+	char *dirs[] = { cases_dir }, err[512];
+	if (access(cases_dir, F_OK) == 0 && sc_user_cases_load(dirs, 1, &user, err, sizeof err) < 0)
+		printf("ancdata init: /cases: %s\n", err);
+	/* /cases/.only (ci/kernels --only-cases): only the user's cases */
+	json_t *p = sc_profile_with(access("/cases/.only", F_OK) == 0 ? "user/" : NULL, &user,
+				    &failed);
 	char *text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	/* KTAP first, for a lab that reads the console; then the profile */
 	sc_profile_ktap(p, stdout);

@@ -11,7 +11,8 @@
  *     text never becomes markup (an <img>, an onmouseover=, a </td>);
  *   - no output holds a control character but TAB and LF, or a byte that is
  *     not UTF-8 (the profile's \u0001, \uffff and the like are made visible);
- *   - a run against its own baseline has no new row.
+ *   - a run against its own baseline has no new row, and a profile against
+ *     itself as its reference (--against) no changed row.
  * Whatever the reader refuses is not the writer's business. */
 #include <libxml/HTMLparser.h>
 #include <libxml/parser.h>
@@ -62,10 +63,11 @@ static int in_list(const xmlChar *name, const char *const *list)
 
 static const char *const HTML_ELEMENTS[] = {
 	"html", "head", "meta", "title", "style", "body", "h1", "h2", "table", "tr", "th",
-	"td", "pre", "p", "select", "option", "label", "input", "script", "ul", "li", NULL };
+	"td", "pre", "p", "select", "option", "label", "input", "script", "ul", "li", "span",
+	"b", NULL };
 static const char *const HTML_ATTRS[] = {
 	"charset", "class", "id", "data-area", "data-status", "data-diff", "onchange",
-	"value", "type", NULL };
+	"value", "type", "name", "content", NULL };
 static const char *const XML_ELEMENTS[] = {
 	"testsuites", "testsuite", "testcase", "failure", "skipped", "error", NULL };
 static const char *const XML_ATTRS[] = {
@@ -150,7 +152,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* one name with markup in it: names are escaped as well */
 	struct report_kernel k[2] = { { "old", &a }, { "new<&\"'>", &b } };
-	if (report_make(k, 2, NULL, NULL, &r) < 0)
+	if (report_make(k, 2, NULL, NULL, NULL, 0, &r) < 0)
 		die("the report cannot be written", NULL);
 	plain_text(r.md, "report.md holds a control character or a byte that is not UTF-8");
 	plain_text(r.html, "report.html holds a control character or a byte that is not UTF-8");
@@ -159,11 +161,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_html(r.html);
 	if (report_failed(&r) != (r.nfailed || r.nkerrors))
 		die("the verdict does not follow the failed cases and kernel errors", r.md);
-	if (report_make(k, 2, r.baseline, "base<>", &again) < 0)
+	/* against its own baseline, and the first kernel against itself as
+	 * its reference (a saved profile of the same run) */
+	struct report_ref self = { 0, "self<&\"'>", &a };
+	if (report_make(k, 2, r.baseline, "base<>", &self, 1, &again) < 0)
 		die("the report against its own baseline cannot be written", NULL);
 	if (again.nnew)
 		die("a run against its own baseline has new rows", again.md);
+	if (again.nchanged)
+		die("a profile against itself as its reference has changed rows", again.md);
+	plain_text(again.md, "report.md holds a control character or a byte that is not UTF-8");
 	check_xml(again.xml);
+	check_html(again.html);
 	report_result_free(&again);
 	report_result_free(&r);
 	sc_profile_free(&a);

@@ -260,6 +260,14 @@ static void profile_seeds(void)
 		json_object_set_new(p, "features", json_pack("{s:{s:{s:b,s:i}},s:b}", "sockopts",
 							     "SO_PASSCRED", "exists", 1, "default", 0,
 							     "UNIX_OOB", 1));
+		json_object_set_new(p, "environment",
+				    json_pack("{s:i,s:b,s:{s:i,s:i},s:s,s:i}", "euid", 0, "pid1", 1,
+					      "rlimit_nofile", "soft", 1024, "hard", 4096, "lsm",
+					      "lockdown,capability", "cpus_online", 1));
+		size_t ci;
+		json_t *c;
+		json_array_foreach(json_object_get(p, "cases"), ci, c)
+			json_object_set_new(c, "elapsed_us", json_integer(1000));
 		json_object_del(p, "timing");
 		char *text = json_dumps(p, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		write_seed("profile_read", filters[i], text, strlen(text));

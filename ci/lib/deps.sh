@@ -8,6 +8,17 @@ DEPS_COVERAGE="llvm-14 lcov"
 DEPS_UML="user-mode-linux cpio"
 DEPS_TEST="shellcheck strace"   # ci/test: the shell scripts linted, atomic writes traced
 DEPS_QEMU="qemu-system-x86"
+DEPS_BROWSER="chromium"         # ci/test: report.html checked in headless Chromium; ci/kernels' report.png
+
+# headless Chromium with a fresh profile folder (removed after), no network
+# of its own: browser_run DIR ARG... (DIR: a folder for its profile)
+browser_run() {
+	local dir=$1
+	shift
+	timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$dir" "$@" 2>/dev/null
+}
 
 ensure_packages() {
 	missing=""

@@ -1,13 +1,16 @@
 /* profile.c - the kernel behaviour profile: who the kernel is, the limits
  * it enforces (measured), the options and SCM types it offers (probed),
  * and the status and observation of every case. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
@@ -15,6 +18,7 @@
 #include "ancdata.h"
 #include "cases.h"
 #include "feature_probe.h"
+#include "files.h"
 #include "json_text.h"
 #include "obsjson.h"
 #include "profile.h"
@@ -150,22 +154,110 @@ static long enobufs_controllen(void)
 	return lo >= 1L << 20 ? -1 : lo;
 }
 
+/* a file's first line as a JSON number (a kernel's sysctl), or null */
+static json_t *file_number(const char *path)
+{
+	char buf[64], *end;
+	AUTO_FILE FILE *f = fopen(path, "r");
+	if (!f || !fgets(buf, sizeof buf, f))
+		return json_null();
+	errno = 0;
+	long long v = strtoll(buf, &end, 10);
+	if (end == buf || (*end && *end != '\n') || errno)
+		return json_null();
+	return json_integer((json_int_t)v);
+}
+
+/* What the kernel enforces, measured: the same kernel gives the same
+ * values wherever it runs (the environment's share is sc_environment_json) */
 json_t *sc_limits_json(void)
 {
 	json_t *j = json_object();
-	struct rlimit r;
 	int bad = 0;
 	set(j, "scm_max_fd", json_integer(scm_max_fd()), &bad);
 	set(j, "enobufs_controllen", json_integer(enobufs_controllen()), &bad);
-	set(j, "optmem_max", file_line("/proc/sys/net/core/optmem_max"), &bad);
-	if (getrlimit(RLIMIT_NOFILE, &r) == 0) {
-		json_t *n = json_object();
-		set(n, "soft", json_integer((json_int_t)r.rlim_cur), &bad);
-		set(n, "hard", json_integer((json_int_t)r.rlim_max), &bad);
-		set(j, "rlimit_nofile", n, &bad);
+	set(j, "optmem_max", file_number("/proc/sys/net/core/optmem_max"), &bad);
+	return done(j, bad);
+}
+
+static json_t *rlimit_json(int resource, int *bad)
+{
+	struct rlimit r;
+	if (getrlimit(resource, &r) < 0)
+		return json_null();
+	json_t *n = json_object();
+	set(n, "soft", r.rlim_cur == RLIM_INFINITY ? json_string("unlimited")
+						  : json_integer((json_int_t)r.rlim_cur), bad);
+	set(n, "hard", r.rlim_max == RLIM_INFINITY ? json_string("unlimited")
+						  : json_integer((json_int_t)r.rlim_max), bad);
+	return n;
+}
+
+/* The LSMs the kernel runs (securityfs); never null: a securityfs that is
+ * not mounted says so */
+static json_t *lsm_json(void)
+{
+	struct stat st;
+	json_t *v = file_line("/sys/kernel/security/lsm");
+	if (!json_is_null(v))
+		return v;
+	return json_string(stat("/sys/kernel/security", &st) == 0 && st.st_nlink > 2
+				   ? "unknown (no /sys/kernel/security/lsm)"
+				   : "unknown (securityfs not mounted)");
+}
+
+/* CONFIG_HZ from the kernel's own config, where it is to be found */
+static json_t *config_hz(const char *release, int *bad)
+{
+	char path[320], line[128];
+	json_t *o = json_object();
+	snprintf(path, sizeof path, "/boot/config-%s", release);
+	AUTO_FILE FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof line, f)) {
+		int hz;
+		if (sscanf(line, "CONFIG_HZ=%d", &hz) == 1) {
+			set(o, "value", json_integer(hz), bad);
+			set(o, "source", io_json_text(path), bad);
+			return o;
+		}
 	}
-	set(j, "lsm", file_line("/sys/kernel/security/lsm"), &bad);
+	set(o, "value", json_null(), bad);
+	set(o, "source", json_string("unknown (no /boot/config-RELEASE)"), bad);
+	return o;
+}
+
+/* a cheap hint of a container, or null */
+static json_t *container_hint(void)
+{
+	const char *c = getenv("container");   /* systemd-nspawn, podman, lxc */
+	if (c && *c)
+		return io_json_text(c);
+	if (access("/.dockerenv", F_OK) == 0)
+		return json_string("docker (/.dockerenv)");
+	if (access("/run/.containerenv", F_OK) == 0)
+		return json_string("podman (/run/.containerenv)");
+	return json_null();
+}
+
+json_t *sc_environment_json(void)
+{
+	json_t *j = json_object(), *hz = json_object();
+	struct utsname u;
+	int bad = 0;
+	if (uname(&u) < 0)
+		memset(&u, 0, sizeof u);
 	set(j, "euid", json_integer(geteuid()), &bad);
+	set(j, "pid1", json_boolean(getpid() == 1), &bad);
+	set(j, "rlimit_nofile", rlimit_json(RLIMIT_NOFILE, &bad), &bad);
+	set(j, "rlimit_memlock", rlimit_json(RLIMIT_MEMLOCK, &bad), &bad);
+	set(j, "lsm", lsm_json(), &bad);
+	set(j, "cpus_online", json_integer(sysconf(_SC_NPROCESSORS_ONLN)), &bad);
+	set(hz, "user_hz", json_integer(sysconf(_SC_CLK_TCK)), &bad);
+	set(hz, "user_hz_source", json_string("sysconf(_SC_CLK_TCK): the unit of /proc/self/stat "
+					      "times, not CONFIG_HZ"), &bad);
+	set(hz, "config_hz", config_hz(u.release, &bad), &bad);
+	set(j, "hz", hz, &bad);
+	set(j, "container", container_hint(), &bad);
 	return done(j, bad);
 }
 
@@ -235,10 +327,141 @@ static void append(json_t *a, json_t *v, int *bad)
 		*bad = 1;
 }
 
-json_t *sc_profile(const char *filter, int *failed)
+/* ---- a user's case files ------------------------------------------------ */
+static int user_add(struct sc_user_cases *uc, const char *path, char *err, size_t len)
 {
 	static struct scenario sc;
+	char e[400];
+	char *text = io_read_file(path, 1 << 20, e, sizeof e);
+	if (!text) {
+		snprintf(err, len, "%s", e);
+		return -1;
+	}
+	if (sc_parse(text, &sc, e, sizeof e) < 0) {
+		snprintf(err, len, "%s: %s", path, e);
+		free(text);
+		return -1;
+	}
+	for (size_t i = 0; i < uc->n; i++)
+		if (!strcmp(uc->c[i].id, sc.id)) {
+			snprintf(err, len, "%s: id %s is also the id of %s", path, sc.id,
+				 uc->c[i].file);
+			free(text);
+			return -1;
+		}
+	struct sc_user_case *g = realloc(uc->c, (uc->n + 1) * sizeof *g);
+	if (!g) {
+		free(text);
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	uc->c = g;
+	g[uc->n] = (struct sc_user_case){ strdup(path), text, strdup(sc.id) };
+	if (!g[uc->n++].file || !g[uc->n - 1].id) {
+		snprintf(err, len, "out of memory");
+		return -1;
+	}
+	return 0;
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int is_case_file(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+	return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".case");
+}
+
+/* a folder: its *.case files, in name order (none: an error) */
+static int user_dir(struct sc_user_cases *uc, const char *dir, char *err, size_t len)
+{
+	struct dirent **names;
+	int n = scandir(dir, &names, is_case_file, by_name), rc = 0;
+	if (n < 0) {
+		snprintf(err, len, "cannot read the folder %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!n) {
+		snprintf(err, len, "%s: no .case file in this folder", dir);
+		rc = -1;
+	}
+	for (int i = 0; i < n; i++) {
+		char *path = NULL;
+		if (!rc && asprintf(&path, "%s/%s", dir, names[i]->d_name) < 0)
+			snprintf(err, len, "out of memory"), rc = -1;
+		if (!rc)
+			rc = user_add(uc, path, err, len);
+		free(path);
+		free(names[i]);
+	}
+	free(names);
+	return rc;
+}
+
+int sc_user_cases_load(char *const *paths, int n, struct sc_user_cases *uc, char *err,
+		       size_t len)
+{
+	for (int i = 0; i < n; i++) {
+		struct stat st;
+		int rc = stat(paths[i], &st) == 0 && S_ISDIR(st.st_mode)
+				 ? user_dir(uc, paths[i], err, len)
+				 : user_add(uc, paths[i], err, len);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void sc_user_cases_free(struct sc_user_cases *uc)
+{
+	for (size_t i = 0; i < uc->n; i++)
+		free(uc->c[i].file), free(uc->c[i].text), free(uc->c[i].id);
+	free(uc->c);
+	memset(uc, 0, sizeof *uc);
+}
+
+static long long usec_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (t1.tv_sec - t0->tv_sec) * 1000000LL + (t1.tv_nsec - t0->tv_nsec) / 1000;
+}
+
+/* one case run, with its time; a user's case is marked as one and its id
+ * kept apart from the built-in ones ("user/ID") */
+static json_t *run_case(struct scenario *sc, int user, int *count, int *bad)
+{
 	static struct sc_result res;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sc_run_isolated(sc, NULL, &res);
+	long long us = usec_since(&t0);
+	count[res.status]++;
+	json_t *c = sc_result_json(sc, &res);
+	if (c && user) {
+		char id[sizeof sc->id + 8];
+		snprintf(id, sizeof id, "user/%s", sc->id);
+		set(c, "id", io_json_text(id), bad);
+		set(c, "user", json_true(), bad);
+	}
+	if (c)
+		set(c, "elapsed_us", json_integer(us), bad);
+	else
+		*bad = 1;
+	return c;
+}
+
+static int matches(const struct scenario *sc, const char *id, const char *filter)
+{
+	return !filter || strstr(id, filter) || !strcmp(sc->area, filter);
+}
+
+json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, int *failed)
+{
+	static struct scenario sc;
 	json_t *p = json_object(), *cases = json_array();
 	int count[4] = { 0 }, bad = 0;
 	char err[256];
@@ -247,6 +470,7 @@ json_t *sc_profile(const char *filter, int *failed)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	set(p, "format", json_string("ancdata-profile/1"), &bad);
 	set(p, "kernel", sc_kernel_json(), &bad);
+	set(p, "environment", sc_environment_json(), &bad);
 	set(p, "limits", sc_limits_json(), &bad);
 	set(p, "features", sc_features_json(), &bad);
 	for (unsigned i = 0; i < sc_ncases; i++) {
@@ -255,11 +479,19 @@ json_t *sc_profile(const char *filter, int *failed)
 			count[SC_ERROR]++;
 			continue;
 		}
-		if (filter && !strstr(sc.id, filter) && strcmp(sc.area, filter))
+		if (matches(&sc, sc.id, filter))
+			append(cases, run_case(&sc, 0, count, &bad), &bad);
+	}
+	for (size_t i = 0; user && i < user->n; i++) {
+		char id[sizeof sc.id + 8];
+		if (sc_parse(user->c[i].text, &sc, err, sizeof err) < 0) {
+			append(cases, parse_error_json(user->c[i].file, err, &bad), &bad);
+			count[SC_ERROR]++;
 			continue;
-		sc_run_isolated(&sc, NULL, &res);
-		count[res.status]++;
-		append(cases, sc_result_json(&sc, &res), &bad);
+		}
+		snprintf(id, sizeof id, "user/%s", sc.id);
+		if (matches(&sc, id, filter))
+			append(cases, run_case(&sc, 1, count, &bad), &bad);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	set(p, "cases", cases, &bad);
@@ -275,4 +507,9 @@ json_t *sc_profile(const char *filter, int *failed)
 	set(p, "timing", tm, &bad);
 	*failed = count[SC_FAIL] + count[SC_ERROR];
 	return done(p, bad);
+}
+
+json_t *sc_profile(const char *filter, int *failed)
+{
+	return sc_profile_with(filter, NULL, failed);
 }

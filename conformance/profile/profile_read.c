@@ -79,6 +79,31 @@ static int opt_str(json_t *o, const char *name, char **out)
 	return *out ? 0 : -1;
 }
 
+/* a profile written before the environment had its own section, read as
+ * one written now: the environment out of its limits, and optmem_max (a
+ * sysctl's text then) a number.  Readers of either kind read both: the
+ * format stays ancdata-profile/1.  0, or -1 out of memory */
+static int upgrade_old(json_t *j)
+{
+	static const char *const ENV[] = { "rlimit_nofile", "lsm", "euid", NULL };
+	json_t *limits = json_object_get(j, "limits"), *env, *opt;
+	if (!json_is_object(limits) || json_object_get(j, "environment"))
+		return 0;
+	if (!(env = json_object()) || json_object_set_new(j, "environment", env) < 0)
+		return -1;
+	for (int i = 0; ENV[i]; i++) {
+		json_t *v = json_object_get(limits, ENV[i]);
+		if (v && (json_object_set(env, ENV[i], v) < 0 || json_object_del(limits, ENV[i]) < 0))
+			return -1;
+	}
+	opt = json_object_get(limits, "optmem_max");
+	const char *t = json_string_value(opt);
+	if (t && *t && strlen(t) < 19 && strspn(t, "0123456789") == strlen(t))
+		return json_object_set_new(limits, "optmem_max",
+					   json_integer(strtoll(t, NULL, 10)));
+	return 0;
+}
+
 static const char *const STATUSES[] = { "pass", "fail", "skip", "error", NULL };
 
 static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t len)
@@ -118,6 +143,17 @@ static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t
 		if (!(pc->obs[pc->nobs++] = dup_str(json_object_get(v, "text"))))
 			return bad(err, len, "out of memory");
 	}
+	v = json_object_get(c, "elapsed_us");
+	pc->elapsed_us = -1;
+	if (v && !(json_is_integer(v) && json_integer_value(v) >= 0))
+		return bad(err, len, "cases[%zu] (%s): elapsed_us is not a count of microseconds",
+			   i, pc->id);
+	if (v)
+		pc->elapsed_us = json_integer_value(v);
+	v = json_object_get(c, "user");
+	if (v && !json_is_boolean(v))
+		return bad(err, len, "cases[%zu] (%s): user is not true or false", i, pc->id);
+	pc->user = json_is_true(v);
 	tags = json_object_get(c, "tags");
 	pc->tags = calloc(json_array_size(tags) + 1, sizeof *pc->tags);
 	if (!pc->tags)
@@ -144,9 +180,17 @@ int sc_profile_read(const char *text, size_t len, struct sc_profile *p,
 		bad(err, errlen, "not a profile: the top is not an object");
 		goto out;
 	}
-	if (!json_is_string(json_object_get(j, "format")) ||
-	    strcmp(json_string_value(json_object_get(j, "format")), "ancdata-profile/1")) {
+	const char *fmt = json_string_value(json_object_get(j, "format"));
+	if (!fmt || strcmp(fmt, "ancdata-profile/1")) {
 		bad(err, errlen, "not a profile: format is not ancdata-profile/1");
+		goto out;
+	}
+	if (upgrade_old(j) < 0) {
+		bad(err, errlen, "out of memory");
+		goto out;
+	}
+	if (json_object_get(j, "environment") && !json_is_object(json_object_get(j, "environment"))) {
+		bad(err, errlen, "environment is not an object");
 		goto out;
 	}
 	kernel = json_object_get(j, "kernel");
@@ -169,9 +213,11 @@ int sc_profile_read(const char *text, size_t len, struct sc_profile *p,
 	int fl = flatten(json_object_get(j, "limits"), "", &p->limits, &p->nlimits);
 	if (fl == 0)
 		fl = flatten(json_object_get(j, "features"), "", &p->features, &p->nfeatures);
+	if (fl == 0)
+		fl = flatten(json_object_get(j, "environment"), "", &p->env, &p->nenv);
 	if (fl < 0) {
-		bad(err, errlen, fl == -2 ? "a limits or features name is empty or contains a dot"
-					  : "limits or features hold a value that cannot be written back");
+		bad(err, errlen, fl == -2 ? "a limits, features or environment name is empty or contains a dot"
+					  : "limits, features or environment hold a value that cannot be written back");
 		goto out;
 	}
 	cases = json_object_get(j, "cases");
@@ -286,6 +332,10 @@ static json_t *case_json(const struct sc_pcase *c, int *failed)
 		append(obs, e, failed);
 	}
 	set(o, "observation", obs, failed);
+	if (c->user)
+		set(o, "user", json_true(), failed);
+	if (c->elapsed_us >= 0)
+		set(o, "elapsed_us", json_integer(c->elapsed_us), failed);
 	return o;
 }
 
@@ -293,10 +343,11 @@ char *sc_profile_write(const struct sc_profile *p)
 {
 	int failed = 0;
 	json_t *j = json_object(), *k = json_object(), *cases = json_array();
-	json_t *limits = json_object(), *features = json_object();
+	json_t *limits = json_object(), *features = json_object(), *env = json_object();
 	char *out = NULL;
-	if (!j || !k || !cases || !limits || !features) {
+	if (!j || !k || !cases || !limits || !features || !env) {
 		json_decref(k), json_decref(cases), json_decref(limits), json_decref(features);
+		json_decref(env);
 		goto done;
 	}
 	set(j, "format", json_string("ancdata-profile/1"), &failed);
@@ -309,8 +360,13 @@ char *sc_profile_write(const struct sc_profile *p)
 		set(j, "kernel_error", text(p->kernel_error, &failed), &failed);
 	if (p->console_tail)
 		set(j, "console_tail", text(p->console_tail, &failed), &failed);
+	unflatten(env, p->env, p->nenv, &failed);
 	unflatten(limits, p->limits, p->nlimits, &failed);
 	unflatten(features, p->features, p->nfeatures, &failed);
+	if (p->nenv)
+		set(j, "environment", env, &failed);
+	else
+		json_decref(env);
 	set(j, "limits", limits, &failed);
 	set(j, "features", features, &failed);
 	for (size_t i = 0; i < p->ncases; i++)
@@ -335,8 +391,12 @@ int sc_profile_equal(const struct sc_profile *a, const struct sc_profile *b)
 	    !str_eq(a->kernel_error, b->kernel_error) ||
 	    !str_eq(a->console_tail, b->console_tail) ||
 	    a->ncases != b->ncases || a->nlimits != b->nlimits ||
-	    a->nfeatures != b->nfeatures)
+	    a->nfeatures != b->nfeatures || a->nenv != b->nenv)
 		return 0;
+	for (size_t i = 0; i < a->nenv; i++)
+		if (!str_eq(a->env[i].key, b->env[i].key) ||
+		    !str_eq(a->env[i].value, b->env[i].value))
+			return 0;
 	for (size_t i = 0; i < a->nlimits; i++)
 		if (!str_eq(a->limits[i].key, b->limits[i].key) ||
 		    !str_eq(a->limits[i].value, b->limits[i].value))
@@ -349,7 +409,8 @@ int sc_profile_equal(const struct sc_profile *a, const struct sc_profile *b)
 		const struct sc_pcase *x = &a->cases[i], *y = &b->cases[i];
 		if (!str_eq(x->id, y->id) || !str_eq(x->area, y->area) ||
 		    !str_eq(x->purpose, y->purpose) || !str_eq(x->status, y->status) ||
-		    !str_eq(x->why, y->why) || x->nobs != y->nobs || x->ntags != y->ntags)
+		    !str_eq(x->why, y->why) || x->nobs != y->nobs || x->ntags != y->ntags ||
+		    x->elapsed_us != y->elapsed_us || x->user != y->user)
 			return 0;
 		for (size_t s = 0; s < x->nobs; s++)
 			if (!str_eq(x->obs[s], y->obs[s]))
@@ -380,8 +441,11 @@ void sc_profile_free(struct sc_profile *p)
 		free(p->limits[i].key), free(p->limits[i].value);
 	for (size_t i = 0; i < p->nfeatures; i++)
 		free(p->features[i].key), free(p->features[i].value);
+	for (size_t i = 0; i < p->nenv; i++)
+		free(p->env[i].key), free(p->env[i].value);
 	free(p->limits);
 	free(p->features);
+	free(p->env);
 	for (size_t i = 0; i < p->ncases; i++) {
 		struct sc_pcase *c = &p->cases[i];
 		free(c->id), free(c->area), free(c->purpose), free(c->status), free(c->why);

@@ -14,6 +14,8 @@ struct sc_pcase {
 	char **obs;                 /* each step's observation, expect syntax */
 	size_t ntags;
 	char **tags;
+	long long elapsed_us;       /* the run's time; -1: not recorded */
+	int user;                   /* a user's case (profile --cases) */
 };
 
 struct sc_profile {
@@ -21,16 +23,23 @@ struct sc_profile {
 	/* a guest that panicked, hung or printed no (or a broken) profile:
 	 * why (NULL: none), and the tail of its console */
 	char *kernel_error, *console_tail;
-	size_t nlimits, nfeatures;
+	size_t nlimits, nfeatures, nenv;
 	struct sc_kv *limits, *features;   /* flattened: "sockopts.SO_INQ.exists" */
+	struct sc_kv *env;          /* the environment, not the kernel: shown,
+				       never compared */
 	size_t ncases;
 	struct sc_pcase *cases;
 };
 
-/* 0, or -1 with one line in err naming what is wrong (and where). */
+/* 0, or -1 with one line in err naming what is wrong (and where).
+ * A profile from before the environment section (no "environment") is read
+ * as one of now: its limits' rlimit_nofile, lsm and euid are the
+ * environment, its optmem_max text a number (the format is the same,
+ * ancdata-profile/1: every addition is one an older reader ignores). */
 int sc_profile_read(const char *text, size_t len, struct sc_profile *p,
 		    char *err, size_t errlen);
-/* The profile as JSON again (malloc'd); reading it gives the same. */
+/* The profile as JSON again (malloc'd); reading it
+ * gives the same. */
 char *sc_profile_write(const struct sc_profile *p);
 int sc_profile_equal(const struct sc_profile *a, const struct sc_profile *b);
 void sc_profile_free(struct sc_profile *p);

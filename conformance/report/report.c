@@ -1,7 +1,7 @@
 /* report.c - `ancdata report`: kernel behaviour profiles compared.
  *
  *   ancdata report [--out DIR] [--baseline FILE] [--update-baseline FILE]
- *                  [--check] [NAME=]PROFILE...
+ *                  [--against [NAME=]PROFILE]... [--check] [NAME=]PROFILE...
  *
  * Reads every input first (the profiles, the baseline, the names, where the
  * outputs go): bad input is one line on stderr, exit status 2, and nothing
@@ -26,7 +26,7 @@
 
 static const char USAGE[] =
 	"usage: ancdata report [--out DIR] [--baseline FILE] [--update-baseline FILE]\n"
-	"                      [--check] [NAME=]PROFILE...\n"
+	"                      [--against [NAME=]PROFILE]... [--check] [NAME=]PROFILE...\n"
 	"Compares kernel behaviour profiles (ancdata profile --output, ci/kernels):\n"
 	"a row is a case, limit or feature whose value is not the same on every\n"
 	"kernel.  Prints the report as Markdown.\n"
@@ -35,19 +35,27 @@ static const char USAGE[] =
 	"  --out DIR              also write DIR/report.md, report.html, report.xml (JUnit)\n"
 	"  --baseline FILE        rows that FILE does not expect with the same values are new\n"
 	"  --update-baseline FILE write this run's differing rows as the baseline to expect\n"
+"  --against [NAME=]PROFILE  a saved profile of the same kernel (an earlier run) as\n"
+"                         the reference of the profile named NAME (default: the one\n"
+"                         of the same kernel release); a row that differs from it\n"
+"                         has changed and fails the verdict; repeat for more kernels\n"
 	"  --check                read and check every input, print and write nothing\n"
 	"  --help                 this text\n"
 	"Exit status: 0 all held (no failed case, no kernel error, no new row);\n"
-	"1 a case failed, a kernel had an error, or a row is new against the baseline;\n"
+	"1 a case failed, a kernel had an error, a row is new against the baseline,\n"
+"or a row changed against a reference;\n"
 	"2 bad input (one line on stderr, nothing written).\n";
 
 struct input {
 	const char *out, *base_path, *update;
-	int check, nk;
+	int check, nk, nref;
 	struct report_kernel k[MAXK];
 	struct sc_profile p[MAXK];
 	char *names[MAXK];
 	json_t *base;
+	const char *ref_arg[MAXK];     /* --against [NAME=]PROFILE, as given */
+	struct sc_profile refp[MAXK];
+	struct report_ref ref[MAXK];
 };
 
 __attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
@@ -100,6 +108,46 @@ static int read_profile(struct input *in, const char *arg)
 		if (!strcmp(in->names[i], name))
 			return fail("two profiles named '%s' (%s): give each its own NAME=", name,
 				    path);
+	return 0;
+}
+
+/* --against [NAME=]PROFILE: the reference of the kernel named NAME, or of
+ * the one kernel of the same release */
+static int read_refs(struct input *in)
+{
+	char e[400];
+	for (int f = 0; f < in->nref; f++) {
+		const char *arg = in->ref_arg[f], *eq = strchr(arg, '='), *path = eq ? eq + 1 : arg;
+		struct sc_profile *p = &in->refp[f];
+		int k = -1;
+		char *text = io_read_file(path, 1 << 26, e, sizeof e);
+		if (!text)
+			return fail("--against: %s", e);
+		int bad = sc_profile_read(text, strlen(text), p, e, sizeof e) < 0;
+		free(text);
+		if (bad)
+			return fail("--against %s: %s", path, e);
+		for (int i = 0; i < in->nk; i++) {
+			int named = eq ? strlen(in->names[i]) == (size_t)(eq - arg) &&
+						 !strncmp(in->names[i], arg, (size_t)(eq - arg))
+				       : !strcmp(in->p[i].release, p->release);
+			if (named && k >= 0)
+				return fail("--against %s: kernels %s and %s both have its release %s "
+					    "(give NAME=%s)", path, in->names[k], in->names[i],
+					    p->release, path);
+			if (named)
+				k = i;
+		}
+		if (k < 0)
+			return fail(eq ? "--against %s: no profile named as its NAME=" :
+					 "--against %s: no profile of its kernel release (give NAME=)",
+				    path);
+		for (int g = 0; g < f; g++)
+			if (in->ref[g].kernel == k)
+				return fail("--against %s: %s has a reference already", path,
+					    in->names[k]);
+		in->ref[f] = (struct report_ref){ k, path, p };
+	}
 	return 0;
 }
 
@@ -170,6 +218,12 @@ static int parse(struct input *in, int argc, char **argv)
 			return 0 - 1;   /* done, exit 0 */
 		} else if (!strcmp(a, "--check")) {
 			in->check = 1;
+		} else if (!strcmp(a, "--against")) {
+			if (i + 1 >= argc || !argv[i + 1][0])
+				return fail("--against wants a [NAME=]PROFILE");
+			if (in->nref == MAXK)
+				return fail("at most %d --against", MAXK);
+			in->ref_arg[in->nref++] = argv[++i];
 		} else if (!strcmp(a, "--out") || !strcmp(a, "--baseline") ||
 			   !strcmp(a, "--update-baseline")) {
 			if (i + 1 >= argc || !argv[i + 1][0])
@@ -186,6 +240,8 @@ static int parse(struct input *in, int argc, char **argv)
 	if (in->nk < 1 && !in->check)
 		return fail("wants at least one PROFILE (see ancdata report --help)");
 	if (in->base_path && read_baseline(in))
+		return 2;
+	if (read_refs(in))
 		return 2;
 	if (in->out && writable_dir(in->out))
 		return 2;
@@ -235,7 +291,7 @@ int cli_report(int argc, char **argv)
 	if (rc == -1)
 		rc = 0;   /* --help */
 	else if (!rc && !in.check) {
-		if (report_make(in.k, in.nk, in.base, in.base_path, &r) < 0) {
+		if (report_make(in.k, in.nk, in.base, in.base_path, in.ref, in.nref, &r) < 0) {
 			rc = fail("out of memory");
 		} else {
 			rc = put_all(&in, &r);
@@ -248,6 +304,8 @@ int cli_report(int argc, char **argv)
 		sc_profile_free(&in.p[i]);
 		free(in.names[i]);
 	}
+	for (int f = 0; f < in.nref; f++)
+		sc_profile_free(&in.refp[f]);
 	json_decref(in.base);
 	memset(&in, 0, sizeof in);
 	return rc;

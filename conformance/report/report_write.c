@@ -20,11 +20,15 @@ struct row {
 	int is_case, is_new;
 	int known;                 /* differs as the baseline expects it to */
 	char *owned_key;
+	char *refval[MAXK];        /* each kernel's reference's value, owned */
+	int changed[MAXK];         /* kernel's value is not its reference's */
 };
 
 struct rep {
 	const struct report_kernel *k;
 	int nk;
+	const struct report_ref *refs;
+	int nrefs;
 	struct row *rows;
 	size_t nrows, cap;
 	int oom;
@@ -123,11 +127,17 @@ static int has_key(const struct rep *r, const char *key)
 	return 0;
 }
 
+/* the profiles rows come from: the kernels', then their references' */
+static const struct sc_profile *prof(const struct rep *r, int i)
+{
+	return i < r->nk ? r->k[i].p : r->refs[i - r->nk].p;
+}
+
 static void collect_cases(struct rep *r)
 {
-	for (int i = 0; i < r->nk; i++)
-		for (size_t c = 0; c < r->k[i].p->ncases && !r->oom; c++) {
-			const struct sc_pcase *pc = &r->k[i].p->cases[c];
+	for (int i = 0; i < r->nk + r->nrefs; i++)
+		for (size_t c = 0; c < prof(r, i)->ncases && !r->oom; c++) {
+			const struct sc_pcase *pc = &prof(r, i)->cases[c];
 			if (has_key(r, pc->id))
 				continue;
 			struct row *w = add_row(r, pc->area ? pc->area : "cases", pc->id);
@@ -140,14 +150,19 @@ static void collect_cases(struct rep *r)
 				if (w->pc[j] && !(w->val[j] = case_value(w->pc[j])))
 					r->oom = 1;
 			}
+			for (int f = 0; f < r->nrefs; f++) {
+				const struct sc_pcase *rc = sc_profile_case(r->refs[f].p, pc->id);
+				if (rc && !(w->refval[r->refs[f].kernel] = case_value(rc)))
+					r->oom = 1;
+			}
 		}
 }
 
 static void collect_kv(struct rep *r, int features)
 {
 	const char *area = features ? "features" : "limits";
-	for (int i = 0; i < r->nk && !r->oom; i++) {
-		const struct sc_profile *p = r->k[i].p;
+	for (int i = 0; i < r->nk + r->nrefs && !r->oom; i++) {
+		const struct sc_profile *p = prof(r, i);
 		size_t n = features ? p->nfeatures : p->nlimits;
 		const struct sc_kv *kv = features ? p->features : p->limits;
 		for (size_t e = 0; e < n && !r->oom; e++) {
@@ -172,8 +187,48 @@ static void collect_kv(struct rep *r, int features)
 				if (v && !(w->val[j] = strdup(v)))
 					r->oom = 1;
 			}
+			for (int f = 0; f < r->nrefs; f++) {
+				const struct sc_profile *q = r->refs[f].p;
+				const char *v = kv_get(features ? q->features : q->limits,
+						       features ? q->nfeatures : q->nlimits, kv[e].key);
+				if (v && !(w->refval[r->refs[f].kernel] = strdup(v)))
+					r->oom = 1;
+			}
 		}
 	}
+}
+
+static int has_ref(const struct rep *r, int k)
+{
+	for (int f = 0; f < r->nrefs; f++)
+		if (r->refs[f].kernel == k)
+			return 1;
+	return 0;
+}
+
+static const char *ref_path(const struct rep *r, int k)
+{
+	for (int f = 0; f < r->nrefs; f++)
+		if (r->refs[f].kernel == k)
+			return r->refs[f].path;
+	return "?";
+}
+
+/* each kernel's row against its reference: a row whose value is not the
+ * reference's (or is there on one side only) has changed */
+static int mark_changed(struct rep *r)
+{
+	int n = 0;
+	for (size_t i = 0; i < r->nrows; i++)
+		for (int k = 0; k < r->nk; k++) {
+			struct row *w = &r->rows[i];
+			const char *a = w->val[k], *b = w->refval[k];
+			if (!has_ref(r, k))
+				continue;
+			w->changed[k] = (!a) != (!b) || (a && strcmp(a, b));
+			n += w->changed[k];
+		}
+	return n;
 }
 
 /* ---- the baseline: the rows expected to differ, with their values ------ */
@@ -226,6 +281,24 @@ static int mark_new(struct rep *r, const json_t *base)
 		n += !same;
 	}
 	return n;
+}
+
+static char *change_text(const struct row *w, int k, int now);
+
+/* what the verdict was measured against, plain text (escaped by the caller) */
+static char *against_text(const struct rep *r, const char *base_name)
+{
+	struct tx_buf t = { 0 };
+	tx_puts(&t, "the kernels with each other");
+	if (base_name)
+		tx_printf(&t, "; the baseline %s", base_name);
+	for (int f = 0; f < r->nrefs; f++)
+		tx_printf(&t, "; %s against the reference %s (kernel %s)",
+			  r->k[r->refs[f].kernel].name, r->refs[f].path,
+			  r->refs[f].p->release ? r->refs[f].p->release : "?");
+	if (!base_name && !r->nrefs)
+		tx_puts(&t, ", no baseline, no reference");
+	return tx_take(&t);
 }
 
 /* ---- Markdown ------------------------------------------------------------ */
@@ -293,23 +366,111 @@ static void kernels_md(struct tx_buf *b, const struct rep *r)
 	}
 }
 
+/* the environment's keys in the order first met, each once: calls fn(key) */
+static void env_keys(const struct rep *r, void (*fn)(void *, const char *), void *arg)
+{
+	for (int i = 0; i < r->nk; i++)
+		for (size_t e = 0; e < r->k[i].p->nenv; e++) {
+			const char *key = r->k[i].p->env[e].key;
+			int seen = 0;
+			for (int j = 0; j <= i && !seen; j++)
+				for (size_t f = 0; f < r->k[j].p->nenv && !seen; f++)
+					seen = (j < i || f < e) && !strcmp(r->k[j].p->env[f].key, key);
+			if (!seen)
+				fn(arg, key);
+		}
+}
+
+struct env_ctx {
+	struct tx_buf *b;
+	const struct rep *r;
+	int html;
+};
+
+static void env_row_cb(void *arg, const char *key)
+{
+	struct env_ctx *c = arg;
+	if (c->html) {
+		tx_puts(c->b, "<tr><td>env</td><td>");
+		tx_markup(c->b, key);
+		tx_puts(c->b, "</td>");
+	} else {
+		tx_puts(c->b, "| ");
+		md_line(c->b, key);
+		tx_puts(c->b, " |");
+	}
+	for (int j = 0; j < c->r->nk; j++) {
+		const struct sc_profile *p = c->r->k[j].p;
+		const char *v = kv_get(p->env, p->nenv, key);
+		if (c->html) {
+			tx_puts(c->b, "<td>");
+			tx_markup(c->b, v ? v : "(not recorded)");
+			tx_puts(c->b, "</td>");
+		} else if (v) {
+			md_cell(c->b, v);
+		} else {
+			tx_puts(c->b, " (not recorded) |");
+		}
+	}
+	tx_puts(c->b, c->html ? "</tr>" : "\n");
+}
+
+static int any_env(const struct rep *r)
+{
+	for (int i = 0; i < r->nk; i++)
+		if (r->k[i].p->nenv)
+			return 1;
+	return 0;
+}
+
+/* where each kernel ran (rlimits, euid, LSMs, CPUs, HZ): not the kernel,
+ * so shown and never a row, never the verdict's */
+static void env_md(struct tx_buf *b, const struct rep *r)
+{
+	struct env_ctx c = { b, r, 0 };
+	if (!any_env(r))
+		return;
+	tx_puts(b, "\n## Environment\n\nWhere each kernel ran, not the kernel: shown, never "
+		   "compared.\n\n| what |");
+	for (int j = 0; j < r->nk; j++) {
+		tx_puts(b, " ");
+		md_line(b, r->k[j].name);
+		tx_puts(b, " |");
+	}
+	tx_puts(b, "\n|---|");
+	for (int j = 0; j < r->nk; j++)
+		tx_puts(b, "---|");
+	tx_puts(b, "\n");
+	env_keys(r, env_row_cb, &c);
+}
+
 /* the value of a baseline row for the text: the differing kernels' names */
 static void verdict_md(struct tx_buf *b, const struct rep *r, const char *base_name,
 		       const struct report_result *res)
 {
+	char *against = against_text(r, base_name);
+	tx_printf(b, "\n## Verdict: %s\n\nCompared: ", report_failed(res) ? "FAILED" : "all held");
+	md_line(b, against ? against : "?");
+	free(against);
+	tx_puts(b, ".\n\n");
 	if (!report_failed(res)) {
-		tx_puts(b, "\n## Verdict: all held\n\nNo case failed, no kernel error");
+		tx_puts(b, "No case failed, no kernel error");
 		if (base_name)
 			tx_puts(b, ", no row new against the baseline");
+		if (r->nrefs)
+			tx_puts(b, ", no row changed against a reference");
 		tx_puts(b, ".\n");
 		return;
 	}
-	tx_printf(b, "\n## Verdict: FAILED\n\n%d failed case%s, %d kernel error%s",
+	tx_printf(b, "%d failed case%s, %d kernel error%s",
 		  res->nfailed, res->nfailed == 1 ? "" : "s", res->nkerrors,
 		  res->nkerrors == 1 ? "" : "s");
 	if (base_name)
 		tx_printf(b, ", %d row%s new against the baseline", res->nnew,
 			  res->nnew == 1 ? "" : "s");
+	if (r->nrefs)
+		tx_printf(b, ", %d row%s changed against a reference", res->nchanged,
+			  res->nchanged == 1 ? "" : "s");
 	tx_puts(b, ":\n\n");
 	for (int i = 0; i < r->nk; i++)
 		if (r->k[i].p->kernel_error) {
@@ -343,6 +504,26 @@ static void verdict_md(struct tx_buf *b, const struct rep *r, const char *base_n
 			tx_puts(b, ": ");
 			md_line(b, r->rows[i].key);
 			tx_puts(b, "\n");
+		}
+	for (size_t i = 0; i < r->nrows; i++)
+		for (int k = 0; k < r->nk; k++) {
+			const struct row *w = &r->rows[i];
+			if (!w->changed[k])
+				continue;
+			char *was = change_text(w, k, 0), *now = change_text(w, k, 1);
+			tx_puts(b, "- **changed** on ");
+			md_line(b, r->k[k].name);
+			tx_puts(b, " against ");
+			md_line(b, ref_path(r, k));
+			tx_puts(b, ": ");
+			md_line(b, w->key);
+			tx_puts(b, ": was `");
+			md_text(b, was ? was : "?", 1);
+			tx_puts(b, "`, now `");
+			md_text(b, now ? now : "?", 1);
+			tx_puts(b, "`\n");
+			free(was);
+			free(now);
 		}
 }
 
@@ -462,13 +643,13 @@ static int named_before(const struct rep *r, const struct row *w, size_t line, i
 	return 0;
 }
 
-static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row *w, int j)
+/* kernel j's cell of a differing case row: only what differs (malloc'd;
+ * NULL: out of memory) */
+static char *case_diff(const struct rep *r, const struct row *w, int j)
 {
 	size_t nlines = 0, len;
-	if (!w->val[j]) {
-		tx_puts(b, " (absent) |");
-		return;
-	}
+	if (!w->val[j])
+		return strdup("(absent)");
 	for (int k = 0; k < r->nk; k++) {
 		size_t n = 0;
 		for (const char *v = w->val[k]; v; v = strchr(v, '\n'), v = v ? v + 1 : NULL)
@@ -530,8 +711,37 @@ static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row
 			tx_printf(&cell, "%sstep %zu absent", cell.n ? "; " : "", line);
 	}
 	char *c = tx_take(&cell);
-	md_cell(b, c && *c ? c : w->val[j]);
+	if (c && !*c) {
+		free(c);
+		c = strdup(w->val[j]);
+	}
+	return c;
+}
+
+static void case_cell_md(struct tx_buf *b, const struct rep *r, const struct row *w, int j)
+{
+	if (!w->val[j]) {
+		tx_puts(b, " (absent) |");
+		return;
+	}
+	char *c = case_diff(r, w, j);
+	md_cell(b, c ? c : w->val[j]);
 	free(c);
+}
+
+/* kernel k's row against its reference, as two values: was (0) and now
+ * (1), for a case only the fields that differ */
+static char *change_text(const struct row *w, int k, int now)
+{
+	struct row two = { .area = w->area, .key = w->key, .is_case = w->is_case };
+	struct report_kernel kk[2] = { { "was", NULL }, { "now", NULL } };
+	struct rep r2 = { .k = kk, .nk = 2 };
+	two.val[0] = w->refval[k];
+	two.val[1] = w->val[k];
+	two.pc[1] = w->pc[k];
+	if (!two.val[now])
+		return strdup("(absent)");
+	return w->is_case ? case_diff(&r2, &two, now) : strdup(two.val[now]);
 }
 
 static void area_md(struct tx_buf *b, const struct rep *r, const char *area, int have_base,
@@ -685,6 +895,7 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 	}
 	areas_each(r, md_area_cb, &c);
 	skipped_md(b, r);
+	env_md(b, r);
 	if (!c.ndiff)
 		tx_puts(b, report_failed(res)
 				   ? "\nNo row differs between these kernels, but the verdict fails: see above.\n"
@@ -703,43 +914,88 @@ static void write_md(struct tx_buf *b, const struct rep *r, const char *base_nam
 	if (res->nknown)
 		tx_printf(b, "%d known failure%s, expected by the baseline.\n", res->nknown,
 			  res->nknown > 1 ? "s" : "");
-	tx_printf(b, "Verdict: %s\n", report_failed(res) ? "FAILED" : "all held");
+	if (r->nrefs)
+		tx_printf(b, "%d row%s changed against a reference.\n", res->nchanged,
+			  res->nchanged == 1 ? "" : "s");
+	char *against = against_text(r, base_name);
+	tx_printf(b, "Verdict: %s (against ", report_failed(res) ? "FAILED" : "all held");
+	md_line(b, against ? against : "?");
+	free(against);
+	tx_puts(b, ")\n");
 }
 
-/* ---- HTML ---------------------------------------------------------------- */
-static void html_row(struct tx_buf *b, const struct rep *r, const struct row *w, int have_base)
+/* ---- HTML ----------------------------------------------------------------
+ * Real tables, no external asset.  One table of every row (#m): it opens
+ * on the rows that differ (the table's class "only" hides the others
+ * before any script runs); the filters (area, status, every row) are read
+ * from the address too: report.html#area=limits&status=fail&all=1 (or
+ * ?area=...).  Kernel columns share the width and wrap; a differing cell
+ * shows, highlighted, only what differs (the whole value under it with
+ * "whole observations", or #whole=1).  The script marks the page
+ * data-overflow=1 when it is wider than the window (a column pushed off
+ * screen): the browser test checks it at 1400 px. */
+static void html_cell(struct tx_buf *b, const struct rep *r, const struct row *w, int j, int d)
 {
-	int d = differs(r, w);
-	tx_printf(b, "<tr class=\"%s\" data-area=\"", d ? (have_base && w->is_new ? "new" : "diff") : "");
-	tx_markup(b, w->area);
-	tx_puts(b, "\" data-status=\"");
-	for (int j = 0; j < r->nk; j++)
-		if (w->pc[j])
-			tx_printf(b, "%s ", STATUSES[status_index(w->pc[j]->status)]);
-	tx_printf(b, "\" data-diff=\"%d\"><td>", d);
-	tx_markup(b, w->area);
-	tx_puts(b, "</td><td>");
-	tx_markup(b, w->key);
-	tx_puts(b, "</td>");
-	for (int j = 0; j < r->nk; j++) {
-		const char *v = w->val[j];
-		if (w->pc[j])
-			tx_printf(b, "<td class=\"%s\"><pre>", STATUSES[status_index(w->pc[j]->status)]);
-		else
-			tx_puts(b, "<td><pre>");
+	const char *v = w->val[j];
+	const char *st = w->pc[j] ? STATUSES[status_index(w->pc[j]->status)] : NULL;
+	tx_printf(b, "<td class=\"%s%s\">", st ? st : "", w->changed[j] ? " changed" : "");
+	if (d && v) {
+		char *c = w->is_case ? case_diff(r, w, j) : NULL;
+		tx_puts(b, "<span class=hl>");
+		tx_markup(b, c ? c : v);
+		tx_puts(b, "</span>");
+		free(c);
+		if (w->is_case) {
+			tx_puts(b, "<pre class=whole>");
+			tx_markup(b, v);
+			tx_puts(b, "</pre>");
+		}
+	} else {
+		tx_puts(b, "<pre>");
 		tx_markup(b, v ? v : "(absent)");
 		if (w->pc[j] && w->pc[j]->why) {
 			tx_puts(b, "\nwhy: ");
 			tx_markup(b, w->pc[j]->why);
 		}
-		tx_puts(b, "</pre></td>");
+		tx_puts(b, "</pre>");
 	}
+	if (w->changed[j]) {
+		char *was = change_text(w, j, 0);
+		tx_puts(b, "<p class=was>changed; the reference had: ");
+		tx_markup(b, was ? was : "?");
+		tx_puts(b, "</p>");
+		free(was);
+	}
+	tx_puts(b, "</td>");
+}
+
+static void html_row(struct tx_buf *b, const struct rep *r, const struct row *w, int have_base)
+{
+	int d = differs(r, w), ch = 0;
+	for (int j = 0; j < r->nk; j++)
+		ch |= w->changed[j];
+	tx_printf(b, "<tr class=\"%s%s\" data-area=\"",
+		  d ? (have_base && w->is_new ? "new" : "diff") : "same", ch ? " changed" : "");
+	tx_markup(b, w->area);
+	tx_puts(b, "\" data-status=\"");
+	for (int j = 0; j < r->nk; j++)
+		if (w->pc[j])
+			tx_printf(b, "%s ", STATUSES[status_index(w->pc[j]->status)]);
+	tx_printf(b, "\" data-diff=\"%d\"><td>", d || ch);
+	tx_markup(b, w->area);
+	tx_puts(b, "</td><td>");
+	tx_markup(b, w->key);
+	if (have_base && w->is_new)
+		tx_puts(b, " <b>new</b>");
+	tx_puts(b, "</td>");
+	for (int j = 0; j < r->nk; j++)
+		html_cell(b, r, w, j, d);
 	tx_puts(b, "</tr>");
 }
 
-static void html_head_row(struct tx_buf *b, const struct rep *r)
+static void html_head_row(struct tx_buf *b, const struct rep *r, const char *first)
 {
-	tx_puts(b, "<tr><th>area</th><th>what</th>");
+	tx_printf(b, "<tr><th class=a>%s</th><th class=w>what</th>", first);
 	for (int j = 0; j < r->nk; j++) {
 		tx_puts(b, "<th>");
 		tx_markup(b, r->k[j].name);
@@ -751,8 +1007,12 @@ static void html_head_row(struct tx_buf *b, const struct rep *r)
 static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base_name,
 			 const struct report_result *res)
 {
-	tx_printf(b, "<h2 id=verdict class=%s>Verdict: %s</h2><ul>",
+	char *against = against_text(r, base_name);
+	tx_printf(b, "<h2 id=verdict class=%s>Verdict: %s</h2><p>Compared: ",
 		  report_failed(res) ? "fail" : "pass", report_failed(res) ? "FAILED" : "all held");
+	tx_markup(b, against ? against : "?");
+	free(against);
+	tx_puts(b, ".</p><ul>");
 	for (int i = 0; i < r->nk; i++) {
 		const struct sc_profile *p = r->k[i].p;
 		if (p->kernel_error) {
@@ -781,7 +1041,7 @@ static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base
 			tx_puts(b, "</li>");
 		}
 	}
-	for (size_t i = 0; i < r->nrows; i++)
+	for (size_t i = 0; i < r->nrows; i++) {
 		if (r->rows[i].is_new) {
 			tx_puts(b, "<li class=new>new against ");
 			tx_markup(b, base_name);
@@ -789,22 +1049,27 @@ static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base
 			tx_markup(b, r->rows[i].key);
 			tx_puts(b, "</li>");
 		}
+		for (int k = 0; k < r->nk; k++)
+			if (r->rows[i].changed[k]) {
+				tx_puts(b, "<li class=new>changed on ");
+				tx_markup(b, r->k[k].name);
+				tx_puts(b, " against ");
+				tx_markup(b, ref_path(r, k));
+				tx_puts(b, ": ");
+				tx_markup(b, r->rows[i].key);
+				tx_puts(b, "</li>");
+			}
+	}
 	if (!report_failed(res))
-		tx_puts(b, "<li>no case failed, no kernel error, no new row</li>");
+		tx_puts(b, "<li>no case failed, no kernel error, no new or changed row</li>");
 	tx_puts(b, "</ul>");
 }
 
-static void write_html(struct tx_buf *b, const struct rep *r, const char *base_name,
-		       const struct report_result *res)
+static void html_kernels(struct tx_buf *b, const struct rep *r)
 {
-	tx_puts(b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>ancdata kernel report</title>"
-		"<style>body{font-family:sans-serif;margin:1em}table{border-collapse:collapse;font-size:13px}"
-		"td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top}pre{margin:0;white-space:pre-wrap}"
-		".diff{background:#fff3cd}.new{background:#f8d7da}.fail,.error{color:#a00}.skip{color:#777}"
-		".pass{color:#060}#d,#m{width:100%;table-layout:fixed}td pre{overflow-wrap:anywhere}"
-		"#d th:nth-child(-n+2),#m th:nth-child(-n+2){width:10em}</style>"
-		"</head><body><h1>Kernel behaviour regression report</h1><table><tr><th>kernel</th><th>release</th>"
-		"<th>point release</th><th>machine</th><th>pass</th><th>fail</th><th>skip</th><th>error</th></tr>");
+	tx_puts(b, "<h2>Kernels</h2><table id=k><tr><th>kernel</th><th>release</th>"
+		   "<th>point release</th><th>machine</th><th>pass</th><th>fail</th><th>skip</th>"
+		   "<th>error</th></tr>");
 	for (int i = 0; i < r->nk; i++) {
 		const struct sc_profile *p = r->k[i].p;
 		int st[4];
@@ -817,36 +1082,86 @@ static void write_html(struct tx_buf *b, const struct rep *r, const char *base_n
 		tx_markup(b, p->point_release ? p->point_release : "-");
 		tx_puts(b, "</td><td>");
 		tx_markup(b, p->machine);
-		tx_printf(b, "</td><td>%d</td><td>%d</td><td>%d</td><td>%d</td></tr>", st[0], st[1],
-			  st[2], st[3]);
+		tx_printf(b, "</td><td>%d</td><td class=%s>%d</td><td>%d</td><td class=%s>%d</td></tr>",
+			  st[0], st[1] ? "fail" : "n", st[1], st[2], st[3] ? "error" : "n", st[3]);
 	}
 	tx_puts(b, "</table>");
+}
+
+static const char HTML_STYLE[] =
+	"<style>body{font-family:sans-serif;margin:1em;max-width:100%}"
+	"table{border-collapse:collapse;font-size:13px}"
+	"td,th{border:1px solid #ccc;padding:3px 6px;vertical-align:top;text-align:left}"
+	"pre{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}"
+	"#m,#e{width:100%;table-layout:fixed}#m td,#e td{overflow-wrap:anywhere}"
+	"th.a{width:6.5em}th.w{width:17em}"
+	".hl{background:#ffe08a;white-space:pre-wrap}.whole{display:none;color:#555}"
+	"body.whole .whole{display:block}tr.new td:nth-child(2){background:#f8d7da}"
+	"td.changed{outline:2px solid #c00}.was{margin:2px 0;color:#a00}"
+	".fail,.error{color:#a00}.skip{color:#777}.pass{color:#060}"
+	"#m.only tr.same{display:none}</style>";
+
+static const char HTML_SCRIPT[] =
+	"<script>function q(){var h=(location.hash||location.search).replace(/^[#?]/,''),o={};"
+	"h.split('&').forEach(function(p){var i=p.indexOf('=');if(i>0)"
+	"o[decodeURIComponent(p.slice(0,i))]=decodeURIComponent(p.slice(i+1))});return o}"
+	"function f(){var a=document.getElementById('area').value,"
+	"s=document.getElementById('status').value,o=!document.getElementById('all').checked,n=0;"
+	"document.getElementById('m').className=o?'only':'';"
+	"document.body.className=document.getElementById('whole').checked?'whole':'';"
+	"document.querySelectorAll('#m tr[data-area]').forEach(function(r){var ok=(!a||r.dataset.area==a)"
+	"&&(!s||r.dataset.status.split(' ').indexOf(s)>=0)&&(!o||r.dataset.diff=='1');"
+	"r.style.display=ok?'':'none';n+=ok});"
+	"document.getElementById('shown').textContent=n+' rows shown';"
+	"var e=document.documentElement;e.setAttribute('data-overflow',e.scrollWidth>innerWidth?'1':'0')}"
+	"function load(){var o=q();if(o.area!==undefined)document.getElementById('area').value=o.area;"
+	"if(o.status!==undefined)document.getElementById('status').value=o.status;"
+	"document.getElementById('all').checked=o.all=='1';"
+	"document.getElementById('whole').checked=o.whole=='1';f()}"
+	"window.addEventListener('hashchange',load);load()</script>";
+
+static void html_area_option(void *arg, const char *area)
+{
+	struct tx_buf *b = arg;
+	tx_puts(b, "<option>");
+	tx_markup(b, area);
+	tx_puts(b, "</option>");
+}
+
+static void write_html(struct tx_buf *b, const struct rep *r, const char *base_name,
+		       const struct report_result *res)
+{
+	tx_puts(b, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\">"
+		   "<meta name=\"viewport\" content=\"width=device-width\">"
+		   "<title>ancdata kernel report</title>");
+	tx_puts(b, HTML_STYLE);
+	tx_puts(b, "</head><body><h1>Kernel behaviour regression report</h1>");
+	html_kernels(b, r);
 	html_verdict(b, r, base_name, res);
-	tx_printf(b, "<h2>Differences</h2><p>%d of %zu cases, limits and features differ.</p>",
+	tx_printf(b, "<h2>Rows</h2><p>%d of %zu cases, limits and features differ between "
+		     "the kernels; they alone are shown until you ask for every row.</p>",
 		  res->ndiff, r->nrows);
-	if (res->ndiff) {
-		tx_puts(b, "<table id=d>");
-		html_head_row(b, r);
-		for (size_t i = 0; i < r->nrows; i++)
-			if (differs(r, &r->rows[i]))
-				html_row(b, r, &r->rows[i], base_name != NULL);
-		tx_puts(b, "</table>");
-	}
-	tx_puts(b, "<h2>Full matrix</h2><p>area <select id=area onchange=f()><option value=''>all</option>");
-	for (int a = 0; AREAS[a]; a++)
-		tx_printf(b, "<option>%s</option>", AREAS[a]);
+	tx_puts(b, "<p>area <select id=area onchange=f()><option value=''>all</option>");
+	areas_each(r, html_area_option, b);
 	tx_puts(b, "</select> status <select id=status onchange=f()><option value=''>all</option>"
-		"<option>pass</option><option>fail</option><option>skip</option><option>error</option></select>"
-		" <label><input type=checkbox id=only onchange=f()> only rows that differ</label></p>"
-		"<table id=m>");
-	html_head_row(b, r);
+		"<option>pass</option><option>fail</option><option>skip</option><option>error</option>"
+		"</select> <label><input type=checkbox id=all onchange=f()> every row, also those "
+		"that are the same</label> <label><input type=checkbox id=whole onchange=f()> whole "
+		"observations</label> <span id=shown></span></p><table id=m class=only>");
+	html_head_row(b, r, "area");
 	for (size_t i = 0; i < r->nrows; i++)
 		html_row(b, r, &r->rows[i], base_name != NULL);
-	tx_puts(b, "</table><script>function f(){var a=document.getElementById('area').value,"
-		"s=document.getElementById('status').value,o=document.getElementById('only').checked;"
-		"document.querySelectorAll('#m tr[data-area]').forEach(function(r){var ok=(!a||r.dataset.area==a)"
-		"&&(!s||r.dataset.status.split(' ').indexOf(s)>=0)&&(!o||r.dataset.diff=='1');"
-		"r.style.display=ok?'':'none'})}</script></body></html>\n");
+	tx_puts(b, "</table>");
+	if (any_env(r)) {
+		struct env_ctx c = { b, r, 1 };
+		tx_puts(b, "<h2>Environment</h2><p>Where each kernel ran, not the kernel: shown, "
+			   "never compared.</p><table id=e>");
+		html_head_row(b, r, "section");
+		env_keys(r, env_row_cb, &c);
+		tx_puts(b, "</table>");
+	}
+	tx_puts(b, HTML_SCRIPT);
+	tx_puts(b, "</body></html>\n");
 }
 
 /* ---- JUnit: a suite per kernel, a case per case; kernel errors and rows new
@@ -856,8 +1171,8 @@ static const enum junit_result RESULTS[] = { JUNIT_PASS, JUNIT_FAILURE, JUNIT_SK
 
 static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_name)
 {
-	struct junit_suite suites[MAXK + 1];
-	struct junit_case *cases[MAXK + 1] = { 0 };
+	struct junit_suite suites[MAXK + 2];
+	struct junit_case *cases[MAXK + 2] = { 0 };
 	size_t ns = 0;
 	int rc = 0;
 	for (int i = 0; i < r->nk; i++, ns++) {
@@ -879,7 +1194,7 @@ static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_n
 				res = JUNIT_SKIPPED, msg = "known failure, expected by the baseline";
 			c[n++] = (struct junit_case){ pc->area ? pc->area : "cases", pc->id, res,
 						      msg, res == JUNIT_SKIPPED && pc->why ? pc->why : NULL,
-						      -1 };
+						      pc->elapsed_us < 0 ? -1 : pc->elapsed_us / 1e6 };
 		}
 		suites[ns] = (struct junit_suite){ r->k[i].name, c, n };
 	}
@@ -899,9 +1214,26 @@ static int write_junit(struct tx_buf *b, const struct rep *r, const char *base_n
 							      NULL, -1 };
 		suites[ns++] = (struct junit_suite){ "baseline", c, n };
 	}
+	if (r->nrefs) {   /* a case a row and kernel: changed against its reference */
+		struct junit_case *c = calloc(r->nrows * (size_t)r->nk + 1, sizeof *c);
+		size_t n = 0;
+		if (!(cases[ns] = c)) {
+			rc = -1;
+			goto out;
+		}
+		for (size_t i = 0; i < r->nrows; i++)
+			for (int k = 0; k < r->nk; k++)
+				if (has_ref(r, k))
+					c[n++] = (struct junit_case){
+						r->k[k].name, r->rows[i].key,
+						r->rows[i].changed[k] ? JUNIT_FAILURE : JUNIT_PASS,
+						r->rows[i].changed[k] ? "changed against the reference" : NULL,
+						r->rows[i].changed[k] ? ref_path(r, k) : NULL, -1 };
+		suites[ns++] = (struct junit_suite){ "reference", c, n };
+	}
 	junit_write(b, "ancdata kernels", suites, ns);
 out:
-	for (size_t i = 0; i <= (size_t)MAXK; i++)
+	for (size_t i = 0; i < (size_t)MAXK + 2; i++)
 		free(cases[i]);
 	return rc;
 }
@@ -909,27 +1241,32 @@ out:
 /* ---- the whole report ---------------------------------------------------- */
 int report_failed(const struct report_result *r)
 {
-	return r->nnew || r->nfailed || r->nkerrors;
+	return r->nnew || r->nfailed || r->nkerrors || r->nchanged;
 }
 
 static void rep_free(struct rep *r)
 {
 	for (size_t i = 0; i < r->nrows; i++) {
 		for (int j = 0; j < r->nk; j++)
-			free(r->rows[i].val[j]);
+			free(r->rows[i].val[j]), free(r->rows[i].refval[j]);
 		free(r->rows[i].owned_key);
 	}
 	free(r->rows);
 }
 
 int report_make(const struct report_kernel *k, int nk, const json_t *baseline,
-		const char *baseline_name, struct report_result *res)
+		const char *baseline_name, const struct report_ref *refs, int nrefs,
+		struct report_result *res)
 {
-	struct rep r = { .k = k, .nk = nk };
+	struct rep r = { .k = k, .nk = nk, .refs = refs, .nrefs = nrefs };
 	struct tx_buf md = { 0 }, html = { 0 }, xml = { 0 };
 	memset(res, 0, sizeof *res);
-	if (nk < 1 || nk > MAXK)
+	if (nk < 1 || nk > MAXK || nrefs < 0 || nrefs > nk)
 		return -1;
+	for (int f = 0; f < nrefs; f++)
+		if (refs[f].kernel < 0 || refs[f].kernel >= nk || !refs[f].p ||
+		    has_ref(&(struct rep){ .refs = refs, .nrefs = f }, refs[f].kernel))
+			return -1;
 	collect_cases(&r);
 	collect_kv(&r, 0);
 	collect_kv(&r, 1);
@@ -937,6 +1274,7 @@ int report_make(const struct report_kernel *k, int nk, const json_t *baseline,
 		rep_free(&r);
 		return -1;
 	}
+	res->nchanged = mark_changed(&r);
 	if (baseline)
 		res->nnew = mark_new(&r, baseline);
 	else
