@@ -48,6 +48,7 @@ static const char general_help[] =
 "  report         kernel profiles compared: Markdown, HTML, JUnit (alias: diff)\n"
 "  init           the guest mode: process 1 of a test kernel's initramfs\n"
 "  guest-console  a guest's console log made into a profile (or a kernel error)\n"
+"  junit          JUnit XML from a TAB-separated table (the shell tools' JUnit)\n"
 "  help [COMMAND] this text, or one command's (same as COMMAND --help)\n"
 "\n"
 "exit status:\n"
@@ -456,7 +457,7 @@ static int dispatch(int argc, char **argv)
 {
 	if (argc < 2)
 		return bad("no command given (commands: profile, probe, list, show, "
-			   "differential, report, init, guest-console; see ancdata --help)");
+			   "differential, report, init, guest-console, junit; see ancdata --help)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(0, NULL);
 	if (help_of(argv[1]) && asks_help(argc - 2, argv + 2)) {
@@ -481,6 +482,8 @@ static int dispatch(int argc, char **argv)
 		return cli_report(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "guest-console"))
 		return cli_guest_console(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "junit"))
+		return cli_junit(argc - 2, argv + 2);
 	return bad("unknown command '%s' (see ancdata --help)", argv[1]);
 }
 

@@ -5,4 +5,5 @@
 int cli_differential(int argc, char **argv);
 int cli_report(int argc, char **argv);
 int cli_guest_console(int argc, char **argv);   /* profile/console.c */
+int cli_junit(int argc, char **argv);           /* report/junit_cli.c */
 #endif

@@ -3,7 +3,7 @@
 # job needs, only when one is missing (apt-get update first, as root).
 # The package lists live here, one per purpose.
 DEPS_BUILD="cmake make gcc clang libclang-rt-14-dev pkg-config libcriterion-dev libjansson-dev libxml2-dev python3 zip unzip"
-DEPS_FUZZ="afl++ lld-14"        # with DEPS_BUILD
+DEPS_FUZZ="afl++ lld-14 gnuplot-nox"   # with DEPS_BUILD; gnuplot draws ci/fuzz's progress.svg
 DEPS_COVERAGE="llvm-14 lcov"
 DEPS_UML="user-mode-linux cpio"
 DEPS_TEST="shellcheck strace"   # ci/test: the shell scripts linted, atomic writes traced
