@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "json_text.h"
+#include "names.h"
 #include "profile_read.h"
 
 static int bad(char *err, size_t len, const char *fmt, ...)
@@ -104,7 +105,6 @@ static int upgrade_old(json_t *j)
 	return 0;
 }
 
-static const char *const STATUSES[] = { "pass", "fail", "skip", "error", NULL };
 
 static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t len)
 {
@@ -125,8 +125,7 @@ static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t
 	    opt_str(c, "why", &pc->why) < 0)
 		return bad(err, len, "cases[%zu] (%s): area, purpose or why is not a string",
 			   i, pc->id);
-	for (int s = 0; STATUSES[s]; s++)
-		known |= !strcmp(STATUSES[s], pc->status);
+	known = sc_index_of(sc_status_names, pc->status) >= 0;
 	if (!known)
 		return bad(err, len, "cases[%zu] (%s): unknown status '%s'", i, pc->id,
 			   pc->status);

@@ -8,6 +8,7 @@
 
 #include "json_text.h"
 #include "junit.h"
+#include "names.h"
 #include "report.h"
 #include "text.h"
 
@@ -34,16 +35,14 @@ struct rep {
 	int oom;
 };
 
-static const char *const AREAS[] = { "truncation", "flags", "cleanup", "send",
-				     "features", "repro", "limits", NULL };
-static const char *const STATUSES[] = { "pass", "fail", "skip", "error" };
+/* the case areas of the model (names.h), then the rows of measured limits */
+#define LIMITS_AREA "limits"
+#define STATUSES sc_status_names
 
 static int status_index(const char *s)
 {
-	for (int i = 0; i < 4; i++)
-		if (s && !strcmp(s, STATUSES[i]))
-			return i;
-	return 3;   /* the reader refuses any other */
+	int i = s ? sc_index_of(sc_status_names, s) : -1;
+	return i < 0 ? 3 : i;   /* error; the reader refuses any other */
 }
 
 static int case_failed(const struct sc_pcase *c)
@@ -160,7 +159,7 @@ static void collect_cases(struct rep *r)
 
 static void collect_kv(struct rep *r, int features)
 {
-	const char *area = features ? "features" : "limits";
+	const char *area = features ? "features" : LIMITS_AREA;
 	for (int i = 0; i < r->nk + r->nrefs && !r->oom; i++) {
 		const struct sc_profile *p = prof(r, i);
 		size_t n = features ? p->nfeatures : p->nlimits;
@@ -785,17 +784,15 @@ static void area_md(struct tx_buf *b, const struct rep *r, const char *area, int
 
 static int known_area(const char *a)
 {
-	for (int i = 0; AREAS[i]; i++)
-		if (!strcmp(AREAS[i], a))
-			return 1;
-	return 0;
+	return sc_index_of(sc_area_names, a) >= 0 || !strcmp(a, LIMITS_AREA);
 }
 
 /* the areas in their order, then any other area a profile names */
 static void areas_each(const struct rep *r, void (*fn)(void *, const char *), void *arg)
 {
-	for (int a = 0; AREAS[a]; a++)
-		fn(arg, AREAS[a]);
+	for (int a = 0; sc_area_names[a]; a++)
+		fn(arg, sc_area_names[a]);
+	fn(arg, LIMITS_AREA);
 	for (size_t i = 0; i < r->nrows; i++) {
 		const char *a = r->rows[i].area;
 		size_t first = 0;
