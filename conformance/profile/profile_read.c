@@ -133,12 +133,19 @@ static int read_case(json_t *c, size_t i, struct sc_pcase *pc, char *err, size_t
 	if (obs && !json_is_array(obs))
 		return bad(err, len, "cases[%zu] (%s): observation is not a list", i, pc->id);
 	pc->obs = calloc(json_array_size(obs) + 1, sizeof *pc->obs);
-	if (!pc->obs)
+	pc->obs_op = calloc(json_array_size(obs) + 1, sizeof *pc->obs_op);
+	if (!pc->obs || !pc->obs_op)
 		return bad(err, len, "out of memory");
 	json_array_foreach(obs, k, v) {
+		json_t *op = json_object_get(v, "op");
 		if (!json_is_string(json_object_get(v, "text")))
 			return bad(err, len, "cases[%zu] (%s): observation %zu has no text",
 				   i, pc->id, k);
+		if (op && !json_is_string(op))
+			return bad(err, len, "cases[%zu] (%s): observation %zu: op is not a string",
+				   i, pc->id, k);
+		if (op && !(pc->obs_op[pc->nobs] = dup_str(op)))
+			return bad(err, len, "out of memory");
 		if (!(pc->obs[pc->nobs++] = dup_str(json_object_get(v, "text"))))
 			return bad(err, len, "out of memory");
 	}
@@ -326,6 +333,8 @@ static json_t *case_json(const struct sc_pcase *c, int *failed)
 		set(o, "why", text(c->why, failed), failed);
 	for (size_t s = 0; s < c->nobs; s++) {
 		json_t *e = json_object();
+		if (e && c->obs_op && c->obs_op[s])
+			set(e, "op", text(c->obs_op[s], failed), failed);
 		if (e)
 			set(e, "text", text(c->obs[s], failed), failed);
 		append(obs, e, failed);
@@ -412,7 +421,8 @@ int sc_profile_equal(const struct sc_profile *a, const struct sc_profile *b)
 		    x->elapsed_us != y->elapsed_us || x->user != y->user)
 			return 0;
 		for (size_t s = 0; s < x->nobs; s++)
-			if (!str_eq(x->obs[s], y->obs[s]))
+			if (!str_eq(x->obs[s], y->obs[s]) ||
+			    !str_eq(x->obs_op ? x->obs_op[s] : NULL, y->obs_op ? y->obs_op[s] : NULL))
 				return 0;
 		for (size_t t = 0; t < x->ntags; t++)
 			if (!str_eq(x->tags[t], y->tags[t]))
@@ -423,6 +433,8 @@ int sc_profile_equal(const struct sc_profile *a, const struct sc_profile *b)
 
 static void free_strs(char **v, size_t n)
 {
+	if (!v)
+		return;
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
@@ -449,6 +461,7 @@ void sc_profile_free(struct sc_profile *p)
 		struct sc_pcase *c = &p->cases[i];
 		free(c->id), free(c->area), free(c->purpose), free(c->status), free(c->why);
 		free_strs(c->obs, c->nobs);
+		free_strs(c->obs_op, c->nobs);
 		free_strs(c->tags, c->ntags);
 	}
 	free(p->cases);

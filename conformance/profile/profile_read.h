@@ -12,6 +12,8 @@ struct sc_pcase {
 	char *id, *area, *purpose, *status, *why;
 	size_t nobs;
 	char **obs;                 /* each step's observation, expect syntax */
+	char **obs_op;              /* each step's operation ("recv"; NULL: not
+				       recorded) */
 	size_t ntags;
 	char **tags;
 	long long elapsed_us;       /* the run's time; -1: not recorded */

@@ -644,6 +644,21 @@ static int named_before(const struct rep *r, const struct row *w, size_t line, i
 
 /* kernel j's cell of a differing case row: only what differs (malloc'd;
  * NULL: out of memory) */
+/* "step 3 recv: ", the operation from whichever kernel recorded it */
+static void step_label(struct tx_buf *cell, const struct row *w, size_t step)
+{
+	const char *op = NULL;
+	for (int k = 0; k < MAXK && !op; k++)
+		if (w->pc[k] && w->pc[k]->obs_op && step <= w->pc[k]->nobs)
+			op = w->pc[k]->obs_op[step - 1];
+	tx_printf(cell, "step %zu", step);
+	if (op) {
+		tx_puts(cell, " ");
+		tx_puts(cell, op);
+	}
+	tx_puts(cell, ": ");
+}
+
 static char *case_diff(const struct rep *r, const struct row *w, int j)
 {
 	size_t nlines = 0, len;
@@ -686,7 +701,7 @@ static char *case_diff(const struct rep *r, const struct row *w, int j)
 				continue;
 			tx_printf(&cell, "%s", cell.n ? (shown ? " " : "; ") : "");
 			if (!shown++)
-				tx_printf(&cell, "step %zu: ", line);
+				step_label(&cell, w, line);
 			tx_put(&cell, t[i].key, t[i].tlen);
 		}
 		for (int k = 0; k < r->nk; k++) {
@@ -701,7 +716,7 @@ static char *case_diff(const struct rep *r, const struct row *w, int j)
 					continue;
 				tx_printf(&cell, "%s", cell.n ? (shown ? " " : "; ") : "");
 				if (!shown++)
-					tx_printf(&cell, "step %zu: ", line);
+					step_label(&cell, w, line);
 				tx_put(&cell, o[i].key, o[i].klen);
 				tx_puts(&cell, " absent");
 			}

@@ -189,7 +189,7 @@ CASE
 		--cases "$out/one_fd.case" --against "host=$out/saved.json" host >"$out/stdout" 2>&1
 	rc=$?
 	[ $rc = 1 ] || no "a row changed against the reference: exit status $rc, not 1"
-	grep -q '^- \*\*changed\*\* on host against .*saved.json: user/my_connreset: was `step 3: ret=EPIPE`, now `step 3: ret=ECONNRESET`' "$out/k/report.md" ||
+	grep -q '^- \*\*changed\*\* on host against .*saved.json: user/my_connreset: was `step 3 recv: ret=EPIPE`, now `step 3 recv: ret=ECONNRESET`' "$out/k/report.md" ||
 		{ grep changed "$out/k/report.md"; no "the changed row is not listed field by field"; }
 	echo "ok: ci/kernels --against"
 	"$bin" profile --cases "$out/mine" --output "$out/p.json" >/dev/null

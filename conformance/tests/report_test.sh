@@ -57,7 +57,7 @@ grep -q '<failure message="made to fail by report_test"' v/report.xml || no "JUn
 # a differing row shows the fields that differ, step by step
 sed '0,/controllen=[0-9]*/s//controllen=999/' a.json >c.json
 "$bin" report old=a.json new=c.json >c.stdout
-grep -q -E '\| `step 2: controllen=[0-9]+` \| `step 2: controllen=999` \|' c.stdout ||
+grep -q -E '\| `step 2 recv: controllen=[0-9]+` \| `step 2 recv: controllen=999` \|' c.stdout ||
 	no "the differing field is not shown by itself"
 grep -q '^| flags | 1 | 0 | 1 | 2 | 0 | 0 | 0 |$' c.stdout || no "no counts per area"
 sed '0,/"status": "pass"/s//"status": "skip", "why": "unsupported: made to skip"/' a.json >s.json
