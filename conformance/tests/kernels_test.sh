@@ -119,7 +119,7 @@ quickstart-uml)
 	[ $rc = 1 ] || no "ci/quickstart on host and UML: exit status $rc, not 1 (the known 6.1 failures)"
 	grep -Eq '^   limits: limits\.[a-z_]+$' "$out/stdout" || no "the excerpt leaves out the limits"
 	grep -Eq '^      uml: [0-9]+$' "$out/stdout" || no "the excerpt has no limit's value per kernel"
-	grep -Eq '^      uml: status fail \(line [0-9]+: .*\); step [0-9]+: ret=' "$out/stdout" ||
+	grep -Eq '^      uml: status fail \(line [0-9]+: .*\); step [0-9]+ [a-z]+: ret=' "$out/stdout" ||
 		no "the excerpt does not show a failed case's differing fields per kernel"
 	awk 'length > 160 && /^      (host|uml): / && !/[")0-9a-zA-Z]$/ {bad = 1} END {exit bad}' "$out/stdout" ||
 		no "an excerpt line ends in the middle of a value"
