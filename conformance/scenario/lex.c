@@ -198,7 +198,7 @@ int lex_end_of(struct ps *p, const char *w, enum sc_end *e)
 {
 	int i = sc_index_of(sc_end_names, w);
 	if (i < 0)
-		return lex_fail(p, "'%s' is not a socket (a, b, l, c or d)", w);
+		return lex_fail(p, "'%s' is not a socket (a, b, l, c, d or s0..s19)", w);
 	*e = (enum sc_end)i;
 	return 0;
 }

@@ -63,7 +63,10 @@ const struct sc_name sc_msgflags[] = {
 };
 
 const char *const sc_socktype_names[] = { "stream", "dgram", "seqpacket", NULL };
-const char *const sc_end_names[] = { "a", "b", "l", "c", "d", NULL };
+const char *const sc_end_names[] = { "a", "b", "l", "c", "d", "s0", "s1", "s2", "s3",
+				     "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+				     "s12", "s13", "s14", "s15", "s16", "s17", "s18",
+				     "s19", NULL };
 const char *const sc_mode_names[] = { "pair", "listen", "inet4", "inet6", "none", NULL };
 const char *const sc_family_names[] = { "unix", "inet4", "inet6", NULL };
 const char *const sc_op_names[] = { "send", "recv", "setopt", "close", "shutdown",

@@ -16,7 +16,7 @@ extern const struct sc_name sc_levels[], sc_types[], sc_sockopts[],
  * and ended by NULL: the parser, printer, JSON, reports and fuzzers all use
  * these, never a list of their own. */
 extern const char *const sc_socktype_names[];  /* enum sc_socktype */
-extern const char *const sc_end_names[];       /* enum sc_end: a b l c d */
+extern const char *const sc_end_names[];       /* enum sc_end: a b l c d s0..s19 */
 extern const char *const sc_mode_names[];      /* enum sc_mode */
 extern const char *const sc_family_names[];    /* open's families */
 extern const char *const sc_op_names[];        /* enum sc_op */

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define SC_MAX_STEPS 64
+#define SC_MAX_STEPS 128
 #define SC_MAX_ITEMS 4      /* ancillary items in one send */
 #define SC_MAX_REFS 300     /* fds in one send (more than SCM_MAX_FD) */
 #define SC_MAX_PIPES 600    /* pipes one scenario may make */
@@ -27,8 +27,8 @@ enum sc_socktype { SC_STREAM, SC_DGRAM, SC_SEQPACKET };
  * nothing (the steps open what they need) */
 enum sc_mode { SC_PAIR, SC_LISTEN, SC_INET4, SC_INET6, SC_NONE };
 /* the ends: a and b of the pair (b receives by habit), l the listener,
- * c and d more sockets a step opens */
-enum sc_end { SC_A, SC_B, SC_L, SC_C, SC_D, SC_NEND };
+ * c, d and s0..s19 more sockets the steps open (sc_end_names) */
+enum sc_end { SC_A, SC_B, SC_L, SC_C, SC_D, SC_S0, SC_NEND = SC_S0 + 20 };
 
 enum sc_op {
 	SC_OP_SEND, SC_OP_RECV, SC_OP_SETOPT, SC_OP_CLOSE, SC_OP_SHUTDOWN, SC_OP_CONNECT,
