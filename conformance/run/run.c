@@ -9,6 +9,7 @@
 #include <grp.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <sched.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
@@ -580,6 +581,9 @@ static long do_new(struct rt *t, const struct sc_step *st, struct sc_obs *o)
 			return -errno;
 		put_end(t, st->u.acc.into, fd, t->family[st->u.acc.l]);
 		return 0;
+	case SC_OP_UNSHARE:
+		/* a new network namespace for the sockets made from now on */
+		return unshare(CLONE_NEWNET) < 0 ? -errno : 0;
 	default:
 		return -EINVAL;   /* fork and exit are the run loop's */
 	}

@@ -72,7 +72,7 @@ const char *const sc_family_names[] = { "unix", "inet4", "inet6", NULL };
 const char *const sc_op_names[] = { "send", "recv", "setopt", "close", "shutdown",
 				    "connect", "accept", "gc", "check", "rlimit",
 				    "as", "getopt", "ioctl", "poll", "open", "pair",
-				    "bind", "listen", "fork", "exit", NULL };
+				    "bind", "listen", "fork", "exit", "unshare", NULL };
 
 /* ioctl requests a scenario may ask (values of asm-generic/sockios.h) */
 const struct sc_name sc_ioctls[] = {

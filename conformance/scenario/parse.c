@@ -551,7 +551,8 @@ static int who_check(struct ps *p, const struct scenario *sc, enum sc_who who, i
 		return lex_fail(p, "the step after a later step is the main line's");
 	if (who == SC_WHO_LATER &&
 	    (op == SC_OP_RECV || op == SC_OP_FORK || op == SC_OP_EXIT || op == SC_OP_GC ||
-	     op == SC_OP_CHECK || op == SC_OP_RLIMIT || op == SC_OP_AS_NOBODY))
+	     op == SC_OP_CHECK || op == SC_OP_RLIMIT || op == SC_OP_AS_NOBODY ||
+	     op == SC_OP_UNSHARE))
 		return lex_fail(p, "later runs send, close, shutdown, connect, accept and "
 				"the socket option, ioctl, poll, open, bind and listen steps");
 	if (who == SC_WHO_CHILD && (!forked || exited))
@@ -619,6 +620,10 @@ static int step_new(struct ps *p, struct words *ws, struct sc_step *st)
 		if (lex_number(p, ws->w[2], -1, 4096, &v) < 0)
 			return -1;
 		st->u.listen.backlog = (int)v;
+		return 0;
+	case SC_OP_UNSHARE:
+		if (n != 2 || strcmp(ws->w[1], "net"))
+			return lex_fail(p, "unshare wants net");
 		return 0;
 	default:   /* fork, exit */
 		return n != 1 ? lex_fail(p, "%s takes nothing", k) : 0;

@@ -343,6 +343,9 @@ static void put_new(struct out *o, const struct scenario *sc, const struct sc_st
 			put(o, "accept %s %s", sc_end_names[st->u.acc.l],
 			    sc_end_names[st->u.acc.into]);
 		break;
+	case SC_OP_UNSHARE:
+		put(o, "unshare net");
+		break;
 	default:
 		put(o, "%s", op);
 	}
