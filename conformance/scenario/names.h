@@ -42,7 +42,7 @@ const char *sc_name_of(const struct sc_name *t, long value);
 size_t sc_flags_str(int flags, char *out, size_t len);
 /* parse "CTRUNC|TRUNC", "0", or a number */
 int sc_flags_parse(const char *s, int *flags);
-/* 1 when name is a feature 'requires' may name (root, UNIX_OOB,
+/* 1 when name is a feature 'requires' may name (root, UNIX_OOB, IO_URING,
  * SCM_PIDFD, an SO_* of the option table), else 0; pure, never probes */
 int sc_feature_known(const char *name);
 /* "EINVAL" / "E_CTRUNC" for a negative return; -1 if unknown */

@@ -549,12 +549,15 @@ static int who_check(struct ps *p, const struct scenario *sc, enum sc_who who, i
 	}
 	if (prev && prev->who == SC_WHO_LATER && who != SC_WHO_MAIN)
 		return lex_fail(p, "the step after a later step is the main line's");
+	/* one receive at a time: the backend's buffers are its own */
+	if (prev && prev->who == SC_WHO_LATER && prev->op == SC_OP_RECV && op == SC_OP_RECV)
+		return lex_fail(p, "a later recv runs while the main line does something else");
 	if (who == SC_WHO_LATER &&
-	    (op == SC_OP_RECV || op == SC_OP_FORK || op == SC_OP_EXIT || op == SC_OP_GC ||
+	    (op == SC_OP_FORK || op == SC_OP_EXIT || op == SC_OP_GC ||
 	     op == SC_OP_CHECK || op == SC_OP_RLIMIT || op == SC_OP_AS_NOBODY ||
 	     op == SC_OP_UNSHARE))
-		return lex_fail(p, "later runs send, close, shutdown, connect, accept and "
-				"the socket option, ioctl, poll, open, bind and listen steps");
+		return lex_fail(p, "later runs send, recv, close, shutdown, connect, accept "
+				"and the socket option, ioctl, poll, open, bind and listen steps");
 	if (who == SC_WHO_CHILD && (!forked || exited))
 		return lex_fail(p, "a child step needs a fork before it and no exit");
 	if (who == SC_WHO_CHILD && (op == SC_OP_FORK || op == SC_OP_GC || op == SC_OP_RLIMIT))
