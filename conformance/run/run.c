@@ -802,7 +802,6 @@ static void report_step(int fd, int i, const struct sc_obs *o)
 		_exit(1);   /* only the isolated child reports */
 }
 
-/* sc_run, reporting each step's observation on report_fd (when >= 0) */
 /* ---- a second process ---------------------------------------------- */
 
 /* The child runs the steps it is sent, one at a time, and answers each
@@ -1023,12 +1022,28 @@ static void observe(struct sc_result *res, const struct scenario *sc, int i,
 		res->status = SC_FAIL;
 }
 
+/* Does a gc step after step i name pipe k?  Such a pipe is reported as
+ * dropped by that gc step, whichever earlier step it went in: since Linux
+ * 6.10 a close schedules the collector asynchronously, so whether it has
+ * run when a close step is observed is the scheduler's choice, while what
+ * the gc step sees (it waits for the pipes) is not. */
+static int gc_named_later(const struct scenario *sc, int i, int k)
+{
+	for (int j = i + 1; j < sc->nsteps; j++)
+		if (sc->steps[j].op == SC_OP_GC)
+			for (int n = 0; n < sc->steps[j].u.wait.npipes; n++)
+				if (sc->steps[j].u.wait.pipes[n] == k)
+					return 1;
+	return 0;
+}
+
 /* sc_run, reporting each step's observation on report_fd (when >= 0) */
 static void run(const struct scenario *sc, const struct sc_backend *be,
 		struct sc_result *res, int report_fd)
 {
 	static struct rt t;
 	static struct later l;
+	unsigned char owed[SC_MAX_PIPES / 8] = { 0 };
 	int baseline, deferred = -1;
 
 	memset(res, 0, sizeof *res);
@@ -1101,7 +1116,14 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 		for (int k = 0; k < t.made; k++)
 			if ((k >= made_before || (alive[k / 8] & (1 << (k % 8)))) &&
 			    !reader_alive(&t, k))
-				set_bit(o->dropped, k);
+				set_bit(gc_named_later(sc, i, k) ? owed : o->dropped, k);
+		if (sc->steps[i].op == SC_OP_GC)
+			for (int n = 0; n < sc->steps[i].u.wait.npipes; n++) {
+				int k = sc->steps[i].u.wait.pipes[n];
+				if (owed[k / 8] & (1 << (k % 8)))
+					set_bit(o->dropped, k);
+				owed[k / 8] &= (unsigned char)~(1 << (k % 8));
+			}
 		if (hold)
 			be->release(be, hold);
 		if (deferred >= 0)
