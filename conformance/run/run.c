@@ -152,7 +152,7 @@ static int sockaddr_of(struct rt *t, const struct sc_addr *a, int family,
 		return 0;
 	}
 	if (!t->dir[0]) {
-		snprintf(t->dir, sizeof t->dir, "/tmp/ancdata-run-XXXXXX");
+		snprintf(t->dir, sizeof t->dir, "/tmp/ancdata-run-%d-XXXXXX", (int)getpid());
 		if (!mkdtemp(t->dir)) {
 			t->dir[0] = '\0';
 			return -errno;
