@@ -66,6 +66,12 @@ int sc_feature(const char *name)
 		return sc_unix_oob();
 	if (!strcmp(name, "IO_URING"))
 		return sc_io_uring();
+	if (!strcmp(name, "INET6")) {
+		int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s >= 0)
+			close(s);
+		return s >= 0;
+	}
 	if (!strcmp(name, "SCM_PIDFD"))
 		name = "SO_PASSPIDFD";
 	return sc_lookup(sc_sockopts, name, &opt) == 0 && sc_sockopt_exists((int)opt);

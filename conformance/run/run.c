@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <sched.h>
@@ -152,11 +153,19 @@ static int sockaddr_of(struct rt *t, const struct sc_addr *a, int family,
 		return 0;
 	}
 	if (!t->dir[0]) {
-		snprintf(t->dir, sizeof t->dir, "/tmp/ancdata-run-%d-XXXXXX", (int)getpid());
-		if (!mkdtemp(t->dir)) {
-			t->dir[0] = '\0';
-			return -errno;
+		/* /tmp, or / in a guest's initramfs that has no /tmp */
+		static const char *const bases[] = { "/tmp", "" };
+		int rc = -ENOENT;
+		for (size_t b = 0; b < sizeof bases / sizeof bases[0] && !t->dir[0]; b++) {
+			snprintf(t->dir, sizeof t->dir, "%s/ancdata-run-%d-XXXXXX", bases[b],
+				 (int)getpid());
+			if (!mkdtemp(t->dir)) {
+				rc = -errno;
+				t->dir[0] = '\0';
+			}
 		}
+		if (!t->dir[0])
+			return rc;
 		chmod(t->dir, 01777);   /* a child as nobody binds there too */
 	}
 	snprintf(un->sun_path, sizeof un->sun_path, "%s/%s", t->dir, a->name);
@@ -498,6 +507,7 @@ static long do_poll(struct rt *t, int end, char *out, size_t len)
 	return r;
 }
 
+static void loopback_up(void);
 static const int sock_types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
 static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
 
@@ -512,6 +522,8 @@ static void put_end(struct rt *t, int end, int fd, int family)
 static long do_open(struct rt *t, const struct sc_step *st)
 {
 	int f = families[st->u.open.family], type = sock_types[st->u.open.type];
+	if (f != AF_UNIX)
+		loopback_up();
 	int fd = socket(f, type, 0), sv[2];
 	if (st->op == SC_OP_OPEN) {
 		if (fd < 0)
@@ -636,6 +648,23 @@ static long do_step(struct rt *t, const struct sc_backend *be, int i,
 	return ret;
 }
 
+/* The loopback interface up, as a booted guest whose /init is the
+ * profile finds it down (no-op where it is up; needs CAP_NET_ADMIN). */
+static void loopback_up(void)
+{
+	struct ifreq ifr;
+	int s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return;
+	memset(&ifr, 0, sizeof ifr);
+	snprintf(ifr.ifr_name, sizeof ifr.ifr_name, "lo");
+	if (ioctl(s, SIOCGIFFLAGS, &ifr) == 0 && !(ifr.ifr_flags & IFF_UP)) {
+		ifr.ifr_flags |= IFF_UP;
+		ioctl(s, SIOCSIFFLAGS, &ifr);
+	}
+	close(s);
+}
+
 /* a TCP or UDP pair on the loopback of the family: a connected to b */
 static int open_inet(struct rt *t, int f)
 {
@@ -644,6 +673,7 @@ static int open_inet(struct rt *t, int f)
 	socklen_t len;
 	int type = sock_types[t->sc->type], fd;
 
+	loopback_up();
 	t->family[SC_A] = t->family[SC_B] = t->family[SC_L] = f;
 	t->fd[SC_A] = socket(f, type, 0);
 	t->fd[type == SOCK_STREAM ? SC_L : SC_B] = socket(f, type, 0);
@@ -1043,7 +1073,7 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 {
 	static struct rt t;
 	static struct later l;
-	unsigned char owed[SC_MAX_PIPES / 8] = { 0 };
+	unsigned char owed[SC_MAX_PIPES / 8] = { 0 }, alive[SC_MAX_PIPES / 8] = { 0 };
 	int baseline, deferred = -1;
 
 	memset(res, 0, sizeof *res);
@@ -1077,6 +1107,14 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 	}
 	baseline = count_fds();
 	int rc = open_sockets(&t);
+	if (rc < 0 && res->status == SC_SKIP) {
+		/* the kernel lacks what the case requires, and it shows here */
+		size_t n = strlen(res->why);
+		snprintf(res->why + n, sizeof res->why - n, " (making the sockets: %s)",
+			 strerror(-rc));
+		finish(&t);
+		return;
+	}
 	if (rc < 0) {
 		res->status = SC_ERROR;
 		snprintf(res->why, sizeof res->why, "making the sockets: %s",
@@ -1086,7 +1124,6 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 	}
 	for (int i = 0; i < sc->nsteps; i++) {
 		struct sc_obs *o = &res->obs[i];
-		unsigned char alive[SC_MAX_PIPES / 8] = { 0 };
 		void *hold;
 		int made_before = t.made, started = 0;
 
@@ -1103,20 +1140,23 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 			if (lrc < 0)
 				res->obs[deferred].ret = lrc;
 			started = lrc == 0;
-			made_before = t.made;
 		}
-		for (int k = 0; k < t.made; k++)
-			if (reader_alive(&t, k))
-				set_bit(alive, k);
 		o->ret = run_step(&t, be, i, o, &hold);
 		if (started) {
 			atomic_store(&l.done, 1);
 			pthread_join(l.th, NULL);
 		}
-		for (int k = 0; k < t.made; k++)
-			if ((k >= made_before || (alive[k / 8] & (1 << (k % 8)))) &&
-			    !reader_alive(&t, k))
+		/* alive is what the last step left (a pipe the collector frees
+		 * between two steps goes to the later one), never a new look */
+		for (int k = 0; k < t.made; k++) {
+			int now = reader_alive(&t, k);
+			if ((k >= made_before || (alive[k / 8] & (1 << (k % 8)))) && !now)
 				set_bit(gc_named_later(sc, i, k) ? owed : o->dropped, k);
+			if (now)
+				set_bit(alive, k);
+			else
+				alive[k / 8] &= (unsigned char)~(1 << (k % 8));
+		}
 		if (sc->steps[i].op == SC_OP_GC)
 			for (int n = 0; n < sc->steps[i].u.wait.npipes; n++) {
 				int k = sc->steps[i].u.wait.pipes[n];

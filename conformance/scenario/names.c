@@ -255,7 +255,8 @@ int sc_feature_known(const char *name)
 {
 	long opt;
 	if (!strcmp(name, "root") || !strcmp(name, "UNIX_OOB") ||
-	    !strcmp(name, "SCM_PIDFD") || !strcmp(name, "IO_URING"))
+	    !strcmp(name, "SCM_PIDFD") || !strcmp(name, "IO_URING") ||
+	    !strcmp(name, "INET6"))
 		return 1;
 	/* a socket option of the table, by name (not by number) */
 	return !strncmp(name, "SO_", 3) && sc_lookup(sc_sockopts, name, &opt) == 0 &&
