@@ -421,13 +421,17 @@ static void gc_settle(struct rt *t, const struct sc_step *st)
 		close(sv[0]);
 		close(sv[1]);
 	}
-	for (int waited = 0; waited < 2000; waited += 5) {
+	struct timespec t0, now;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
 		int all = 1;
 		for (int i = 0; i < st->u.wait.npipes; i++)
 			all &= !reader_alive(t, st->u.wait.pipes[i]);
-		if (all)
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (all || (now.tv_sec - t0.tv_sec) * 1000 +
+				   (now.tv_nsec - t0.tv_nsec) / 1000000 >= 2000)
 			return;
-		sleep_ms(5);
+		sleep_ms(1);   /* a millisecond between looks: the collector is quick */
 	}
 }
 
