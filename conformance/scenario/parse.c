@@ -653,6 +653,9 @@ static int step(struct ps *p, struct words *ws)
 		memmove(ws->w, ws->w + 1 + later, sizeof ws->w[0] * (size_t)ws->n);
 		k = ws->w[0];
 	}
+	/* after the prefix: "later 1 listen c 1" names 1 once */
+	if (lex_repeated_key(p, ws) < 0)
+		return -1;
 	int op = sc_index_of(sc_op_names, k);
 
 	if (op < 0)
@@ -799,8 +802,6 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		} else {
 			if (!socket_seen)
 				return lex_fail(&p, "'socket' must come before the steps");
-			if (lex_repeated_key(&p, &ws) < 0)
-				return -1;
 			if (step(&p, &ws) < 0)
 				return -1;
 		}

@@ -160,6 +160,7 @@ static struct bad bads[] = {
 	{ "id x\narea send\nsocket stream\nlater 1 fork\nsend a\n", "line 4: later runs" },
 	{ "id x\narea send\nsocket stream\nlater 5001 send a\nrecv b\n", "line 4: 5001 is out of range" },
 	{ "id x\narea send\nsocket stream\nlater\n", "line 4: later wants MS and a step" },
+	{ "id x\narea send\nsocket stream\nlater 1 send a data=x data=y\nrecv b\n", "line 4: data given twice" },
 	{ "id x\narea send\nsocket stream\npoll b\nexpect value=\n", "line 5: a value is" },
 	{ "id x\narea send\nsocket stream\npoll b\nexpect value=IN OUT\n", "line 5: expect does not know" },
 	{ "id x\narea send\nsocket stream\nrecv b\nexpect vals=creds:1;2\n", "line 5: a value is" },
@@ -266,6 +267,18 @@ Test(observation_json, value_vals_and_who)
 	cr_assert(strstr(json_string_value(json_object_get(json_array_get(obs, 2), "text")),
 			 "vals=creds:child:own:own"));
 	json_decref(j);
+}
+
+/* Issue 9: a prefix's words are not the step's: "later 1 listen c 1" */
+Test(scenario, a_prefix_does_not_repeat_the_step_words)
+{
+	static struct scenario sc;
+	char err[256];
+	cr_assert_eq(sc_parse("id x\narea features\nsocket stream none\nopen c stream\n"
+			      "later 1 listen c 1\naccept c d\n", &sc, err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_eq(sc.steps[1].who, SC_WHO_LATER);
+	cr_assert_eq(sc.steps[1].u.listen.backlog, 1);
 }
 
 /* Issue 9: value and vals are compared whole, each its own field */
