@@ -50,7 +50,8 @@ static unsigned shown(const struct sc_step *st, const struct sc_obs *o)
 		f |= SC_F_GONE;
 	if (st->op == SC_OP_RECV && o->vals[0])
 		f |= SC_F_VALS;
-	if ((st->op == SC_OP_GETOPT || st->op == SC_OP_IOCTL || st->op == SC_OP_POLL) &&
+	if ((st->op == SC_OP_GETOPT || st->op == SC_OP_IOCTL || st->op == SC_OP_POLL ||
+	     st->op == SC_OP_SIGURG) &&
 	    o->ret >= 0)
 		f |= SC_F_VALUE;
 	return f;

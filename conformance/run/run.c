@@ -46,6 +46,7 @@ struct rt {
 	dev_t uring_dev;                  /* the io_uring instances made */
 	ino_t uring_ino[4];
 	int nuring;
+	int urg_seen;                     /* urg_count at the last sigurg step */
 	int r[SC_MAX_PIPES], w[SC_MAX_PIPES];
 	short last_send[SC_MAX_PIPES];
 	struct rlimit nofile;
@@ -511,6 +512,15 @@ static long do_poll(struct rt *t, int end, char *out, size_t len)
 	return r;
 }
 
+/* SIGURGs this process received (setown makes it the owner) */
+static volatile sig_atomic_t urg_count;
+
+static void on_sigurg(int sig)
+{
+	(void)sig;
+	urg_count++;
+}
+
 static void loopback_up(void);
 static const int sock_types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
 static const int families[] = { AF_UNIX, AF_INET, AF_INET6 };
@@ -600,6 +610,16 @@ static long do_new(struct rt *t, const struct sc_step *st, struct sc_obs *o)
 	case SC_OP_UNSHARE:
 		/* a new network namespace for the sockets made from now on */
 		return unshare(CLONE_NEWNET) < 0 ? -errno : 0;
+	case SC_OP_SETOWN:
+		/* SIGURG for urgent data on this socket goes to this process */
+		return fcntl(t->fd[st->u.q.end], F_SETOWN, getpid()) < 0 ? -errno : 0;
+	case SC_OP_SIGURG: {
+		/* the SIGURGs that arrived since the last look */
+		int now = urg_count;
+		snprintf(o->value, sizeof o->value, "%d", now - t->urg_seen);
+		t->urg_seen = now;
+		return 0;
+	}
 	default:
 		return -EINVAL;   /* fork and exit are the run loop's */
 	}
@@ -1088,6 +1108,10 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 	if (missing_features(sc, res))
 		return;
 	signal(SIGPIPE, SIG_IGN);
+	struct sigaction urg = { .sa_handler = on_sigurg, .sa_flags = SA_RESTART };
+	sigemptyset(&urg.sa_mask);
+	sigaction(SIGURG, &urg, NULL);
+	urg_count = 0;
 	memset(&t, 0, sizeof t);
 	t.sc = sc;
 	for (int e = 0; e < SC_NEND; e++)

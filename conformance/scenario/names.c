@@ -72,7 +72,8 @@ const char *const sc_family_names[] = { "unix", "inet4", "inet6", NULL };
 const char *const sc_op_names[] = { "send", "recv", "setopt", "close", "shutdown",
 				    "connect", "accept", "gc", "check", "rlimit",
 				    "as", "getopt", "ioctl", "poll", "open", "pair",
-				    "bind", "listen", "fork", "exit", "unshare", NULL };
+				    "bind", "listen", "fork", "exit", "unshare", "setown",
+				    "sigurg", NULL };
 
 /* ioctl requests a scenario may ask (values of asm-generic/sockios.h) */
 const struct sc_name sc_ioctls[] = {

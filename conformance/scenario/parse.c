@@ -569,7 +569,8 @@ static int who_check(struct ps *p, const struct scenario *sc, enum sc_who who, i
 	return 0;
 }
 
-/* getopt, ioctl, poll, open, pair, bind, listen, fork, exit */
+/* getopt, ioctl, poll, open, pair, bind, listen, fork, exit, unshare,
+ * setown, sigurg */
 static int step_new(struct ps *p, struct words *ws, struct sc_step *st)
 {
 	const char *k = ws->w[0];
@@ -628,6 +629,10 @@ static int step_new(struct ps *p, struct words *ws, struct sc_step *st)
 		if (n != 2 || strcmp(ws->w[1], "net"))
 			return lex_fail(p, "unshare wants net");
 		return 0;
+	case SC_OP_SETOWN:
+		if (n != 2)
+			return lex_fail(p, "setown wants a socket");
+		return lex_end_of(p, ws->w[1], &st->u.q.end);
 	default:   /* fork, exit */
 		return n != 1 ? lex_fail(p, "%s takes nothing", k) : 0;
 	}

@@ -346,6 +346,9 @@ static void put_new(struct out *o, const struct scenario *sc, const struct sc_st
 	case SC_OP_UNSHARE:
 		put(o, "unshare net");
 		break;
+	case SC_OP_SETOWN:
+		put(o, "setown %s", sc_end_names[st->u.q.end]);
+		break;
 	default:
 		put(o, "%s", op);
 	}
