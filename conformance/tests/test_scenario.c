@@ -149,6 +149,8 @@ static struct bad bads[] = {
 	{ "id x\narea send\nsocket seqpacket inet4\n", "line 3: inet pairs are stream" },
 	{ "id x\narea send\nsocket stream tcp\n", "line 3: socket is made by" },
 	{ "id x\narea send\nsocket stream\nunshare user\n", "line 4: unshare wants net" },
+	{ "id x\narea send\nsocket stream\nsetown\n", "line 4: setown wants a socket" },
+	{ "id x\narea send\nsocket stream\nsigurg b\n", "line 4: sigurg takes nothing" },
 	{ "id x\narea send\nsocket stream\nchild send a\n", "line 4: a child step needs a fork" },
 	{ "id x\narea send\nsocket stream\nfork\nchild exit\nchild send a\n", "line 6: a child step needs a fork" },
 	{ "id x\narea send\nsocket stream\nfork\nfork\n", "line 5: one fork" },
