@@ -956,6 +956,8 @@ struct later {
 	const struct sc_step *next; /* the step the main line runs meanwhile */
 	atomic_int done;            /* the main line's step returned */
 	struct sc_obs *o;
+	void *hold;                 /* what a later recv received, released
+				     * by the main line after the join */
 	pthread_t th;
 };
 
@@ -1010,13 +1012,12 @@ static void *later_main(void *arg)
 {
 	struct later *l = arg;
 	const struct sc_step *st = &l->t->sc->steps[l->i];
-	void *hold = NULL;
 	/* wait until the main line sleeps in its syscall (or has returned
 	 * without sleeping), then the scenario's delay */
 	while (!atomic_load(&l->done) && !main_blocked(l->tid))
 		sleep_ms(0);
 	sleep_ms(st->delay_ms);
-	l->o->ret = do_step(l->t, l->be, l->i, l->o, &hold);
+	l->o->ret = do_step(l->t, l->be, l->i, l->o, &l->hold);
 	return NULL;
 }
 
@@ -1173,6 +1174,8 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 		if (started) {
 			atomic_store(&l.done, 1);
 			pthread_join(l.th, NULL);
+			if (l.hold)
+				be->release(be, l.hold);
 		}
 		/* alive is what the last step left (a pipe the collector frees
 		 * between two steps goes to the later one), never a new look */

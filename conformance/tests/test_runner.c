@@ -244,3 +244,18 @@ Test(runner, pathnames_leave_nothing_behind, .timeout = 0)
 	pclose(p);
 	cr_assert_eq(n, 0, "%d runner folders left in /tmp", n);
 }
+
+/* Issue 9: what a later recv receives is released like any receive's:
+ * the fd table is back where it started */
+Test(runner, a_later_recv_releases_what_it_received, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id later_recv\narea cleanup\nsocket stream pair\n"
+	      "later 0 recv b bufsize=4 ancbuf=CMSG_SPACE(4)\nexpect ret=1 fds=p0\n"
+	      "send a data=x rights=1\nexpect ret=1\n"
+	      "check p0\nexpect gone=p0\n", &sc);
+	sc_run_isolated(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+	cr_assert(res.fd_table_restored);
+}
