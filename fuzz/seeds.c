@@ -150,10 +150,10 @@ static void socketpair_seed(const struct scenario *sc)
 	put(&o, cfg);
 	for (int i = 0; i < sc->nsteps && ops < SP_MAXOPS; i++) {
 		const struct sc_step *st = &sc->steps[i];
-		if (st->op == SC_OP_SEND && st->u.send.from != SC_L && !st->u.send.ctlpad) {
+		if (st->op == SC_OP_SEND && st->u.send.from < SC_L && !st->u.send.ctlpad) {
 			sp_send(&o, st->u.send.from, &st->u.send, &start);
 			ops++;
-		} else if (st->op == SC_OP_RECV && st->u.recv.at != SC_L) {
+		} else if (st->op == SC_OP_RECV && st->u.recv.at < SC_L) {
 			sp_recv(&o, st->u.recv.at, &st->u.recv);
 			ops++;
 		}

@@ -48,6 +48,12 @@ static unsigned shown(const struct sc_step *st, const struct sc_obs *o)
 		f |= SC_F_WARNINGS;
 	if (st->op == SC_OP_GC || st->op == SC_OP_CHECK)
 		f |= SC_F_GONE;
+	if (st->op == SC_OP_RECV && o->vals[0])
+		f |= SC_F_VALS;
+	if ((st->op == SC_OP_GETOPT || st->op == SC_OP_IOCTL || st->op == SC_OP_POLL ||
+	     st->op == SC_OP_SIGURG) &&
+	    o->ret >= 0)
+		f |= SC_F_VALUE;
 	return f;
 }
 
@@ -95,8 +101,9 @@ static json_t *fds_json(const struct sc_obs *o)
 		if (r->kind == SC_REF_PIPE)
 			snprintf(n, sizeof n, "p%d", r->pipe);
 		else
-			snprintf(n, sizeof n, "%s", r->kind == SC_REF_SOCK && r->end <= SC_L
-						   ? sc_end_names[r->end] : "?");
+			snprintf(n, sizeof n, "%s", r->kind == SC_REF_SOCK && r->end < SC_NEND
+						   ? sc_end_names[r->end]
+						   : r->kind == SC_REF_URING ? "uring" : "?");
 		append(a, json_string(n), &bad);
 	}
 	return done(a, bad);
@@ -124,6 +131,8 @@ json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o)
 
 	set(j, "line", json_integer(st->line), &bad);
 	set(j, "op", json_string(sc_op_names[st->op]), &bad);
+	if (st->who != SC_WHO_MAIN)
+		set(j, "by", json_string(st->who == SC_WHO_LATER ? "later" : "child"), &bad);
 	if (o->ret < 0)
 		set(j, "ret", json_string(sc_errname(o->ret)), &bad);
 	else
@@ -153,6 +162,10 @@ json_t *sc_obs_json(const struct sc_step *st, const struct sc_obs *o)
 			snprintf(hex + 2 * i, 3, "%02x", o->data[i]);
 		set(j, "data_hex", json_string(hex), &bad);
 	}
+	if (f & SC_F_VALUE)
+		set(j, "value", json_string(o->value), &bad);
+	if (f & SC_F_VALS)
+		set(j, "vals", json_string(o->vals), &bad);
 	set(j, "text", fields_text(o, f & ~(o->datalen ? 0u : (unsigned)SC_F_DATA)),
 	    &bad);
 	return done(j, bad);
@@ -193,7 +206,9 @@ json_t *sc_result_json(const struct scenario *sc, const struct sc_result *res)
 	set(j, "status", json_string(sc_status_names[res->status]), &bad);
 	if (res->status != SC_PASS)
 		set(j, "why", TEXT(res->why), &bad);
-	if (res->status == SC_SKIP)
+	/* a skipped case still shows what the kernel said (a feature it lacks
+	 * is observed, not hidden), when it ran */
+	if (res->status == SC_SKIP && res->nsteps == 0)
 		return done(j, bad);
 	set(j, "fd_table_restored", json_boolean(res->fd_table_restored), &bad);
 	obs = json_array();

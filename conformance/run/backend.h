@@ -19,6 +19,11 @@ struct sc_rx {
 	unsigned long warnings;
 	int datalen;
 	unsigned char data[SC_MAX_DATA];
+	/* the values of the creds, pidfd and inq items, in order (ancdata
+	 * backend only): creds pid uid gid; pidfd the pid its fdinfo names
+	 * (-1 exited, -2 unreadable); inq the int */
+	int nvals;
+	struct sc_rxval { int type; long a, b, c; } vals[SC_MAX_RITEMS];
 };
 
 struct sc_backend {

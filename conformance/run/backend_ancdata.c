@@ -2,6 +2,8 @@
  * sizes, flags and policies. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,6 +35,39 @@ static void note_fd(struct sc_rx *rx, int fd, int rights)
 	rx->fds[rx->nfds++].cloexec = (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0;
 }
 
+/* the pid a pidfd's fdinfo names: -1 when the process is gone, -2 unknown */
+static long pidfd_pid(int fd)
+{
+	char path[64], buf[1024];
+	long pid = -2;
+	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -2;
+	while (fgets(buf, sizeof buf, f))
+		if (sscanf(buf, "Pid: %ld", &pid) == 1)
+			break;
+	fclose(f);
+	return pid;
+}
+
+/* the values of an item worth showing: creds, the first pidfd, inq */
+static void take_value(struct sc_rx *rx, const struct ancdata_item *it)
+{
+	struct ucred u;
+	int v;
+	if (rx->nvals == SC_MAX_RITEMS || it->level != SOL_SOCKET)
+		return;
+	if (it->type == SCM_CREDENTIALS && it->len >= sizeof u) {
+		memcpy(&u, it->data, sizeof u);
+		rx->vals[rx->nvals++] = (struct sc_rxval){ SCM_CREDENTIALS, u.pid, u.uid, u.gid };
+	} else if ((it->type == SCM_PIDFD || it->type == 84) && it->len >= sizeof v) {
+		memcpy(&v, it->data, sizeof v);
+		rx->vals[rx->nvals++] = (struct sc_rxval){
+			it->type, it->type == SCM_PIDFD ? pidfd_pid(v) : v, 0, 0 };
+	}
+}
+
 static void take_items(struct sc_rx *rx, const struct ancdata_item *it, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
@@ -41,6 +76,7 @@ static void take_items(struct sc_rx *rx, const struct ancdata_item *it, size_t n
 							  (long)it[i].len };
 			rx->nitems = (int)i + 1;
 		}
+		take_value(rx, &it[i]);
 		if (it[i].level != SOL_SOCKET)
 			continue;
 		int rights = it[i].type == SCM_RIGHTS;

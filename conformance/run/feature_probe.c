@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "feature_probe.h"
@@ -36,6 +37,22 @@ int sc_unix_oob(void)
 	return ok;
 }
 
+/* io_uring_setup works here (not compiled out, not turned off by the
+ * kernel.io_uring_disabled sysctl) */
+int sc_io_uring(void)
+{
+#ifdef SYS_io_uring_setup
+	unsigned char params[120] = { 0 };   /* struct io_uring_params */
+	int fd = (int)syscall(SYS_io_uring_setup, 1, params);
+	if (fd < 0)
+		return 0;
+	close(fd);
+	return 1;
+#else
+	return 0;
+#endif
+}
+
 /* Feature names for 'requires': root, UNIX_OOB, any SO_* of the option
  * table (present when the kernel knows it), SCM_PIDFD (with SO_PASSPIDFD). */
 int sc_feature(const char *name)
@@ -47,6 +64,14 @@ int sc_feature(const char *name)
 		return geteuid() == 0;
 	if (!strcmp(name, "UNIX_OOB"))
 		return sc_unix_oob();
+	if (!strcmp(name, "IO_URING"))
+		return sc_io_uring();
+	if (!strcmp(name, "INET6")) {
+		int s = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+		if (s >= 0)
+			close(s);
+		return s >= 0;
+	}
 	if (!strcmp(name, "SCM_PIDFD"))
 		name = "SO_PASSPIDFD";
 	return sc_lookup(sc_sockopts, name, &opt) == 0 && sc_sockopt_exists((int)opt);

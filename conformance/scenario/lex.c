@@ -198,7 +198,7 @@ int lex_end_of(struct ps *p, const char *w, enum sc_end *e)
 {
 	int i = sc_index_of(sc_end_names, w);
 	if (i < 0)
-		return lex_fail(p, "'%s' is not a socket (a, b or l)", w);
+		return lex_fail(p, "'%s' is not a socket (a, b, l, c, d or s0..s19)", w);
 	*e = (enum sc_end)i;
 	return 0;
 }
@@ -222,6 +222,10 @@ int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making)
 			return lex_fail(p, "pipe %s is not made yet (use new)", w);
 		r->kind = SC_REF_PIPE;
 		r->pipe = (short)k;
+		return 0;
+	}
+	if (!strcmp(w, "uring")) {
+		r->kind = SC_REF_URING;
 		return 0;
 	}
 	if (!strcmp(w, "bad") || (!making && !strcmp(w, "?"))) {

@@ -28,7 +28,8 @@ int lex_split(struct ps *p, char *line, struct words *ws);
 /* a quoted (with escapes) or bare string into buf; its length or -1 */
 int lex_string(struct ps *p, const char *v, unsigned char *buf, int max);
 int lex_end_of(struct ps *p, const char *w, enum sc_end *e);
-/* one fd reference: new (making), pK, a, b, l, bad, and ? in expectations */
+/* one fd reference: new (making), pK, a, b, l, c, d, uring (a new io_uring
+ * instance), bad, and ? in expectations */
 int lex_ref(struct ps *p, const char *w, struct sc_ref *r, int making);
 /* the next comma-separated token of *s into tok: 1, 0 at the end, -1
  * (and the error) when it does not fit */

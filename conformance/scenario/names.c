@@ -44,6 +44,13 @@ const struct sc_name sc_sockopts[] = {
 	{ "SO_OOBINLINE", SO_OOBINLINE }, { "SO_PEERCRED", SO_PEERCRED },
 	{ "SO_SNDBUF", SO_SNDBUF }, { "SO_RCVBUF", SO_RCVBUF },
 	{ "SO_SNDTIMEO", SO_SNDTIMEO }, { "SO_TYPE", SO_TYPE },
+	{ "SO_RCVTIMEO", SO_RCVTIMEO }, { "SO_ERROR", SO_ERROR },
+	{ "SO_ACCEPTCONN", SO_ACCEPTCONN }, { "SO_DOMAIN", SO_DOMAIN },
+	{ "SO_PROTOCOL", SO_PROTOCOL }, { "SO_REUSEADDR", SO_REUSEADDR },
+	{ "SO_KEEPALIVE", SO_KEEPALIVE }, { "SO_BROADCAST", SO_BROADCAST },
+	{ "SO_RCVLOWAT", SO_RCVLOWAT }, { "SO_TIMESTAMP", SO_TIMESTAMP },
+	{ "SO_LINGER", SO_LINGER }, { "SO_PEERSEC", SO_PEERSEC },
+	{ "SO_COOKIE", 57 },
 	{ NULL, 0 },
 };
 
@@ -56,10 +63,29 @@ const struct sc_name sc_msgflags[] = {
 };
 
 const char *const sc_socktype_names[] = { "stream", "dgram", "seqpacket", NULL };
-const char *const sc_end_names[] = { "a", "b", "l", NULL };
+const char *const sc_end_names[] = { "a", "b", "l", "c", "d", "s0", "s1", "s2", "s3",
+				     "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11",
+				     "s12", "s13", "s14", "s15", "s16", "s17", "s18",
+				     "s19", NULL };
+const char *const sc_mode_names[] = { "pair", "listen", "inet4", "inet6", "none", NULL };
+const char *const sc_family_names[] = { "unix", "inet4", "inet6", NULL };
 const char *const sc_op_names[] = { "send", "recv", "setopt", "close", "shutdown",
 				    "connect", "accept", "gc", "check", "rlimit",
-				    "as", NULL };
+				    "as", "getopt", "ioctl", "poll", "open", "pair",
+				    "bind", "listen", "fork", "exit", "unshare", "setown",
+				    "sigurg", NULL };
+
+/* ioctl requests a scenario may ask (values of asm-generic/sockios.h) */
+const struct sc_name sc_ioctls[] = {
+	{ "SIOCATMARK", 0x8905 }, { "SIOCINQ", 0x541B }, { "SIOCOUTQ", 0x5411 },
+	{ "FIONREAD", 0x541B }, { "TIOCOUTQ", 0x5411 }, { NULL, 0 },
+};
+
+/* poll revents, in the order they are shown */
+const struct sc_name sc_pollbits[] = {
+	{ "IN", 0x001 }, { "PRI", 0x002 }, { "OUT", 0x004 }, { "ERR", 0x008 },
+	{ "HUP", 0x010 }, { "RDHUP", 0x2000 }, { NULL, 0 },
+};
 const char *const sc_api_names[] = { "recvmsg", "recvmsg_into", "recv_fds", NULL };
 const char *const sc_warn_names[] = { "record", "ignore", "error", NULL };
 const char *const sc_shut_names[] = { "rd", "wr", "rdwr", NULL };
@@ -70,7 +96,7 @@ const char *const sc_area_names[] = { "truncation", "flags", "cleanup", "send",
 
 const char *const sc_field_names[] = { "ret", "flags", "items", "fds", "dropped",
 				       "cloexec", "warnings", "controllen", "data",
-				       "gone", NULL };
+				       "gone", "value", "vals", NULL };
 
 int sc_index_of(const char *const *table, const char *name)
 {
@@ -230,7 +256,8 @@ int sc_feature_known(const char *name)
 {
 	long opt;
 	if (!strcmp(name, "root") || !strcmp(name, "UNIX_OOB") ||
-	    !strcmp(name, "SCM_PIDFD"))
+	    !strcmp(name, "SCM_PIDFD") || !strcmp(name, "IO_URING") ||
+	    !strcmp(name, "INET6"))
 		return 1;
 	/* a socket option of the table, by name (not by number) */
 	return !strncmp(name, "SO_", 3) && sc_lookup(sc_sockopts, name, &opt) == 0 &&

@@ -10,13 +10,15 @@ struct sc_name {
 };
 
 extern const struct sc_name sc_levels[], sc_types[], sc_sockopts[],
-	sc_msgflags[];
+	sc_msgflags[], sc_ioctls[], sc_pollbits[];
 
 /* One name table per concept of the model, indexed by its enum (scenario.h)
  * and ended by NULL: the parser, printer, JSON, reports and fuzzers all use
  * these, never a list of their own. */
 extern const char *const sc_socktype_names[];  /* enum sc_socktype */
-extern const char *const sc_end_names[];       /* enum sc_end: a b l */
+extern const char *const sc_end_names[];       /* enum sc_end: a b l c d s0..s19 */
+extern const char *const sc_mode_names[];      /* enum sc_mode */
+extern const char *const sc_family_names[];    /* open's families */
 extern const char *const sc_op_names[];        /* enum sc_op */
 extern const char *const sc_api_names[];       /* enum sc_api */
 extern const char *const sc_warn_names[];      /* enum sc_warn */
@@ -40,7 +42,7 @@ const char *sc_name_of(const struct sc_name *t, long value);
 size_t sc_flags_str(int flags, char *out, size_t len);
 /* parse "CTRUNC|TRUNC", "0", or a number */
 int sc_flags_parse(const char *s, int *flags);
-/* 1 when name is a feature 'requires' may name (root, UNIX_OOB,
+/* 1 when name is a feature 'requires' may name (root, UNIX_OOB, IO_URING,
  * SCM_PIDFD, an SO_* of the option table), else 0; pure, never probes */
 int sc_feature_known(const char *name);
 /* "EINVAL" / "E_CTRUNC" for a negative return; -1 if unknown */

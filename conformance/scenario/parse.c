@@ -175,6 +175,40 @@ static int raw(struct ps *p, struct sc_send *sd, char *v)
 	return 0;
 }
 
+/* a name of a pathname or abstract address: letters, digits, _ */
+static int addr_name(struct ps *p, const char *v, struct sc_addr *a)
+{
+	if (!*v || strlen(v) >= sizeof a->name || strspn(v,
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") != strlen(v))
+		return lex_fail(p, "an address name is 1 to %zu letters, digits or _",
+				sizeof a->name - 1);
+	strcpy(a->name, v);
+	return 0;
+}
+
+/* END, path=NAME, abstract=NAME, or (bind) auto */
+static int address(struct ps *p, char *w, struct sc_addr *a, int binding)
+{
+	char *v;
+	memset(a, 0, sizeof *a);
+	if ((v = lex_value_of(w, "path"))) {
+		a->kind = SC_ADDR_PATH;
+		return addr_name(p, v, a);
+	}
+	if ((v = lex_value_of(w, "abstract"))) {
+		a->kind = SC_ADDR_ABSTRACT;
+		return addr_name(p, v, a);
+	}
+	if (binding) {
+		if (strcmp(w, "auto"))
+			return lex_fail(p, "bind wants auto, path=NAME or abstract=NAME");
+		a->kind = SC_ADDR_AUTO;
+		return 0;
+	}
+	a->kind = SC_ADDR_END;
+	return lex_end_of(p, w, &a->end);
+}
+
 static int step_send(struct ps *p, struct words *ws, struct sc_step *st)
 {
 	struct sc_send *sd = &st->u.send;
@@ -211,6 +245,9 @@ static int step_send(struct ps *p, struct words *ws, struct sc_step *st)
 		} else if ((v = lex_value_of(w, "flags"))) {
 			if (sc_flags_parse(v, &sd->flags) < 0)
 				return lex_fail(p, "bad flags '%s'", v);
+		} else if ((v = lex_value_of(w, "to"))) {
+			if (address(p, v, &sd->to, 0) < 0)
+				return -1;
 		} else {
 			return lex_fail(p, "send does not take '%s'", w);
 		}
@@ -341,6 +378,19 @@ static int items(struct ps *p, char *v, struct sc_obs *o)
 	return more;
 }
 
+/* a value word: [A-Za-z0-9:,|?_-], "-" for none */
+static int value_word(struct ps *p, const char *v, char *out)
+{
+	if (!*v || strlen(v) >= SC_MAX_VALUE ||
+	    strspn(v, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789:,|?_-") !=
+		    strlen(v))
+		return lex_fail(p, "a value is 1 to %d of letters, digits and :,|?_-",
+				SC_MAX_VALUE - 1);
+	if (strcmp(v, "-"))
+		strcpy(out, v);
+	return 0;
+}
+
 static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 {
 	struct sc_obs *o = &st->want;
@@ -401,6 +451,14 @@ static int expect(struct ps *p, struct words *ws, struct sc_step *st)
 		} else if ((v = lex_value_of(w, "data"))) {
 			st->expect |= SC_F_DATA;
 			if ((o->datalen = lex_string(p, v, o->data, SC_MAX_DATA)) < 0)
+				return -1;
+		} else if ((v = lex_value_of(w, "value"))) {
+			st->expect |= SC_F_VALUE;
+			if (value_word(p, v, o->value) < 0)
+				return -1;
+		} else if ((v = lex_value_of(w, "vals"))) {
+			st->expect |= SC_F_VALS;
+			if (value_word(p, v, o->vals) < 0)
 				return -1;
 		} else {
 			return lex_fail(p, "expect does not know '%s'", w);
@@ -463,18 +521,121 @@ static int header(struct ps *p, struct words *ws, char *rest)
 		return copy_word(p, sc->requires[sc->nreq++],
 				 sizeof sc->requires[0], ws->w[1], "feature");
 	}
-	/* socket TYPE [pair|listen] */
+	/* socket TYPE [pair|listen|inet4|inet6|none] */
 	if (ws->n < 2 || ws->n > 3)
-		return lex_fail(p, "socket wants TYPE [pair|listen]");
+		return lex_fail(p, "socket wants TYPE [pair|listen|inet4|inet6|none]");
 	int t = sc_index_of(sc_socktype_names, ws->w[1]);
 	if (t < 0)
 		return lex_fail(p, "socket type is stream, dgram or seqpacket");
 	sc->type = (enum sc_socktype)t;
-	if (ws->n == 3 && !strcmp(ws->w[2], "listen"))
-		sc->mode = SC_LISTEN;
-	else if (ws->n == 3 && strcmp(ws->w[2], "pair"))
-		return lex_fail(p, "socket is made by pair or listen");
+	int m = ws->n == 3 ? sc_index_of(sc_mode_names, ws->w[2]) : SC_PAIR;
+	if (m < 0)
+		return lex_fail(p, "socket is made by pair, listen, inet4, inet6 or none");
+	sc->mode = (enum sc_mode)m;
+	if ((m == SC_INET4 || m == SC_INET6) && t == SC_SEQPACKET)
+		return lex_fail(p, "inet pairs are stream (TCP) or dgram (UDP)");
 	return 0;
+}
+
+/* who may run what: a later step is one the main line's next step waits
+ * for; a child step needs a fork before it and no exit */
+static int who_check(struct ps *p, const struct scenario *sc, enum sc_who who, int op)
+{
+	const struct sc_step *prev = sc->nsteps ? &sc->steps[sc->nsteps - 1] : NULL;
+	int forked = 0, exited = 0;
+	for (int i = 0; i < sc->nsteps; i++) {
+		forked |= sc->steps[i].op == SC_OP_FORK;
+		exited |= sc->steps[i].op == SC_OP_EXIT;
+	}
+	if (prev && prev->who == SC_WHO_LATER && who != SC_WHO_MAIN)
+		return lex_fail(p, "the step after a later step is the main line's");
+	/* one receive at a time: the backend's buffers are its own */
+	if (prev && prev->who == SC_WHO_LATER && prev->op == SC_OP_RECV && op == SC_OP_RECV)
+		return lex_fail(p, "a later recv runs while the main line does something else");
+	if (who == SC_WHO_LATER &&
+	    (op == SC_OP_FORK || op == SC_OP_EXIT || op == SC_OP_GC ||
+	     op == SC_OP_CHECK || op == SC_OP_RLIMIT || op == SC_OP_AS_NOBODY ||
+	     op == SC_OP_UNSHARE))
+		return lex_fail(p, "later runs send, recv, close, shutdown, connect, accept "
+				"and the socket option, ioctl, poll, open, bind and listen steps");
+	if (who == SC_WHO_CHILD && (!forked || exited))
+		return lex_fail(p, "a child step needs a fork before it and no exit");
+	if (who == SC_WHO_CHILD && (op == SC_OP_FORK || op == SC_OP_GC || op == SC_OP_RLIMIT))
+		return lex_fail(p, "the child does not fork, gc or rlimit");
+	if (op == SC_OP_FORK && (who != SC_WHO_MAIN || forked))
+		return lex_fail(p, "one fork, by the main line");
+	if (op == SC_OP_EXIT && who != SC_WHO_CHILD)
+		return lex_fail(p, "exit is a child step: child exit");
+	return 0;
+}
+
+/* getopt, ioctl, poll, open, pair, bind, listen, fork, exit, unshare,
+ * setown, sigurg */
+static int step_new(struct ps *p, struct words *ws, struct sc_step *st)
+{
+	const char *k = ws->w[0];
+	long v;
+	int n = ws->n;
+	switch (st->op) {
+	case SC_OP_GETOPT:
+	case SC_OP_IOCTL:
+		if (n != 3 || lex_end_of(p, ws->w[1], &st->u.q.end) < 0)
+			return n != 3 ? lex_fail(p, "%s wants SOCKET %s", k,
+						 st->op == SC_OP_IOCTL ? "REQUEST" : "OPTION")
+				      : -1;
+		if (lookup(st->op == SC_OP_IOCTL ? sc_ioctls : sc_sockopts, ws->w[2], &v) < 0)
+			return lex_fail(p, "unknown %s '%s'",
+					st->op == SC_OP_IOCTL ? "request" : "option", ws->w[2]);
+		st->u.q.req = (int)v;
+		return 0;
+	case SC_OP_POLL:
+		if (n != 2)
+			return lex_fail(p, "poll wants a socket");
+		return lex_end_of(p, ws->w[1], &st->u.q.end);
+	case SC_OP_OPEN: {
+		if (n < 3 || n > 4 || lex_end_of(p, ws->w[1], &st->u.open.end) < 0)
+			return n < 3 || n > 4 ? lex_fail(p, "open wants SOCKET TYPE [unix|inet4|inet6]")
+					      : -1;
+		int t = sc_index_of(sc_socktype_names, ws->w[2]);
+		int f = n == 4 ? sc_index_of(sc_family_names, ws->w[3]) : 0;
+		if (t < 0 || f < 0)
+			return lex_fail(p, "open wants SOCKET TYPE [unix|inet4|inet6]");
+		st->u.open.type = t;
+		st->u.open.family = f;
+		return 0;
+	}
+	case SC_OP_PAIR: {
+		if (n != 4 || lex_end_of(p, ws->w[1], &st->u.open.end) < 0 ||
+		    lex_end_of(p, ws->w[2], &st->u.open.end2) < 0)
+			return n != 4 ? lex_fail(p, "pair wants SOCKET SOCKET TYPE") : -1;
+		int t = sc_index_of(sc_socktype_names, ws->w[3]);
+		if (t < 0 || st->u.open.end == st->u.open.end2)
+			return lex_fail(p, "pair wants two sockets and a type");
+		st->u.open.type = t;
+		return 0;
+	}
+	case SC_OP_BIND:
+		if (n != 3 || lex_end_of(p, ws->w[1], &st->u.bind.end) < 0)
+			return n != 3 ? lex_fail(p, "bind wants SOCKET ADDRESS") : -1;
+		return address(p, ws->w[2], &st->u.bind.addr, 1);
+	case SC_OP_LISTEN:
+		if (n != 3 || lex_end_of(p, ws->w[1], &st->u.listen.end) < 0)
+			return n != 3 ? lex_fail(p, "listen wants SOCKET BACKLOG") : -1;
+		if (lex_number(p, ws->w[2], -1, 4096, &v) < 0)
+			return -1;
+		st->u.listen.backlog = (int)v;
+		return 0;
+	case SC_OP_UNSHARE:
+		if (n != 2 || strcmp(ws->w[1], "net"))
+			return lex_fail(p, "unshare wants net");
+		return 0;
+	case SC_OP_SETOWN:
+		if (n != 2)
+			return lex_fail(p, "setown wants a socket");
+		return lex_end_of(p, ws->w[1], &st->u.q.end);
+	default:   /* fork, exit */
+		return n != 1 ? lex_fail(p, "%s takes nothing", k) : 0;
+	}
 }
 
 static int step(struct ps *p, struct words *ws)
@@ -484,16 +645,38 @@ static int step(struct ps *p, struct words *ws)
 	struct sc_step *st;
 	long n;
 
+	enum sc_who who = SC_WHO_MAIN;
+	long delay = 0;
+	if (!strcmp(k, "later") || !strcmp(k, "child")) {
+		int later = k[0] == 'l';
+		if (ws->n < 2 + later)
+			return lex_fail(p, "%s wants %sa step", k, later ? "MS and " : "");
+		if (later && lex_number(p, ws->w[1], 0, 5000, &delay) < 0)
+			return -1;
+		who = later ? SC_WHO_LATER : SC_WHO_CHILD;
+		ws->n -= 1 + later;
+		memmove(ws->w, ws->w + 1 + later, sizeof ws->w[0] * (size_t)ws->n);
+		k = ws->w[0];
+	}
+	/* after the prefix: "later 1 listen c 1" names 1 once */
+	if (lex_repeated_key(p, ws) < 0)
+		return -1;
 	int op = sc_index_of(sc_op_names, k);
 
 	if (op < 0)
 		return lex_fail(p, "unknown directive '%s'", k);
 	if (sc->nsteps == SC_MAX_STEPS)
 		return lex_fail(p, "more than %d steps", SC_MAX_STEPS);
+	if (who_check(p, sc, who, op) < 0)
+		return -1;
 	st = &sc->steps[sc->nsteps++];
 	memset(st, 0, sizeof *st);
 	st->line = p->line;
 	st->op = (enum sc_op)op;
+	st->who = who;
+	st->delay_ms = (int)delay;
+	if (op >= SC_OP_GETOPT)
+		return step_new(p, ws, st);
 	if (op == SC_OP_SEND)
 		return step_send(p, ws, st);
 	if (op == SC_OP_RECV)
@@ -526,9 +709,26 @@ static int step(struct ps *p, struct words *ws)
 		}
 		return 0;
 	}
+	if (op == SC_OP_CONNECT && ws->n == 3) {
+		if (lex_end_of(p, ws->w[1], &st->u.conn.from) < 0)
+			return -1;
+		return address(p, ws->w[2], &st->u.conn.to, 0);
+	}
+	if (op == SC_OP_ACCEPT && ws->n == 3)
+		return lex_end_of(p, ws->w[1], &st->u.acc.l) < 0 ? -1
+		       : lex_end_of(p, ws->w[2], &st->u.acc.into);
 	if (op == SC_OP_CONNECT || op == SC_OP_ACCEPT) {
 		if (ws->n != 1)
-			return lex_fail(p, "%s takes nothing", k);
+			return lex_fail(p, "%s takes nothing or two words", k);
+		/* the bare form: a to l, or l into b */
+		if (op == SC_OP_CONNECT) {
+			st->u.conn.from = SC_A;
+			st->u.conn.to.kind = SC_ADDR_END;
+			st->u.conn.to.end = SC_L;
+		} else {
+			st->u.acc.l = SC_L;
+			st->u.acc.into = SC_B;
+		}
 		if (sc->mode != SC_LISTEN)
 			return lex_fail(p, "%s needs 'socket TYPE listen'", k);
 		if (st->op == SC_OP_ACCEPT && sc->type == SC_DGRAM)
@@ -607,8 +807,6 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		} else {
 			if (!socket_seen)
 				return lex_fail(&p, "'socket' must come before the steps");
-			if (lex_repeated_key(&p, &ws) < 0)
-				return -1;
 			if (step(&p, &ws) < 0)
 				return -1;
 		}
@@ -622,5 +820,7 @@ int sc_parse(const char *text, struct scenario *sc, char *err, size_t errlen)
 		return lex_fail(&p, "no socket");
 	if (!sc->nsteps)
 		return lex_fail(&p, "no steps");
+	if (sc->steps[sc->nsteps - 1].who == SC_WHO_LATER)
+		return lex_fail(&p, "a later step needs a main-line step after it");
 	return 0;
 }

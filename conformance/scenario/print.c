@@ -30,6 +30,8 @@ static void put_ref(struct out *o, const struct sc_ref *r, int *made)
 {
 	if (r->kind == SC_REF_BAD)
 		put(o, made ? "bad" : "?");
+	else if (r->kind == SC_REF_URING)
+		put(o, "uring");
 	else if (r->kind == SC_REF_SOCK)
 		put(o, "%s", sc_end_names[r->end]);
 	else if (made && r->pipe == *made) {
@@ -73,10 +75,26 @@ static void put_level_type(struct out *o, int level, int type)
 		put(o, "%d", type);
 }
 
+static void put_addr(struct out *o, const struct sc_addr *a)
+{
+	if (a->kind == SC_ADDR_END)
+		put(o, "%s", sc_end_names[a->end]);
+	else if (a->kind == SC_ADDR_PATH)
+		put(o, "path=%s", a->name);
+	else if (a->kind == SC_ADDR_ABSTRACT)
+		put(o, "abstract=%s", a->name);
+	else
+		put(o, "auto");
+}
+
 static void put_send(struct out *o, const struct sc_send *sd, int *made)
 {
 	char f[128];
 	put(o, "send %s", sc_end_names[sd->from]);
+	if (sd->to.kind != SC_ADDR_NONE) {
+		put(o, " to=");
+		put_addr(o, &sd->to);
+	}
 	if (sd->datalen) {
 		put(o, " data=");
 		put_string(o, sd->data, sd->datalen);
@@ -264,6 +282,76 @@ static void put_obs_fields(struct out *o, const struct sc_obs *w, unsigned field
 		put(o, " data=");
 		put_string(o, w->data, w->datalen);
 	}
+	if (fields & SC_F_VALUE)
+		put(o, " value=%s", w->value[0] ? w->value : "-");
+	if (fields & SC_F_VALS)
+		put(o, " vals=%s", w->vals[0] ? w->vals : "-");
+}
+
+static void put_named(struct out *o, const struct sc_name *t, int v)
+{
+	const char *n = sc_name_of(t, v);
+	if (n)
+		put(o, "%s", n);
+	else
+		put(o, "%d", v);
+}
+
+/* getopt, ioctl, poll, open, pair, bind, listen, fork, exit, connect, accept */
+static void put_new(struct out *o, const struct scenario *sc, const struct sc_step *st)
+{
+	const char *op = sc_op_names[st->op];
+	switch (st->op) {
+	case SC_OP_GETOPT:
+	case SC_OP_IOCTL:
+		put(o, "%s %s ", op, sc_end_names[st->u.q.end]);
+		put_named(o, st->op == SC_OP_IOCTL ? sc_ioctls : sc_sockopts, st->u.q.req);
+		break;
+	case SC_OP_POLL:
+		put(o, "poll %s", sc_end_names[st->u.q.end]);
+		break;
+	case SC_OP_OPEN:
+		put(o, "open %s %s %s", sc_end_names[st->u.open.end],
+		    sc_socktype_names[st->u.open.type], sc_family_names[st->u.open.family]);
+		break;
+	case SC_OP_PAIR:
+		put(o, "pair %s %s %s", sc_end_names[st->u.open.end],
+		    sc_end_names[st->u.open.end2], sc_socktype_names[st->u.open.type]);
+		break;
+	case SC_OP_BIND:
+		put(o, "bind %s ", sc_end_names[st->u.bind.end]);
+		put_addr(o, &st->u.bind.addr);
+		break;
+	case SC_OP_LISTEN:
+		put(o, "listen %s %d", sc_end_names[st->u.listen.end], st->u.listen.backlog);
+		break;
+	case SC_OP_CONNECT:
+		/* the bare form where it means the same: a to the listener */
+		if (sc->mode == SC_LISTEN && st->u.conn.from == SC_A &&
+		    st->u.conn.to.kind == SC_ADDR_END && st->u.conn.to.end == SC_L) {
+			put(o, "connect");
+			break;
+		}
+		put(o, "connect %s ", sc_end_names[st->u.conn.from]);
+		put_addr(o, &st->u.conn.to);
+		break;
+	case SC_OP_ACCEPT:
+		if (sc->mode == SC_LISTEN && sc->type != SC_DGRAM &&
+		    st->u.acc.l == SC_L && st->u.acc.into == SC_B)
+			put(o, "accept");
+		else
+			put(o, "accept %s %s", sc_end_names[st->u.acc.l],
+			    sc_end_names[st->u.acc.into]);
+		break;
+	case SC_OP_UNSHARE:
+		put(o, "unshare net");
+		break;
+	case SC_OP_SETOWN:
+		put(o, "setown %s", sc_end_names[st->u.q.end]);
+		break;
+	default:
+		put(o, "%s", op);
+	}
 }
 
 size_t sc_print(const struct scenario *sc, char *buf, size_t len)
@@ -281,9 +369,13 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 	for (int i = 0; i < sc->nreq; i++)
 		put(&o, "requires %s\n", sc->requires[i]);
 	put(&o, "socket %s %s\n\n", sc_socktype_names[sc->type],
-	    sc->mode == SC_LISTEN ? "listen" : "pair");
+	    sc_mode_names[sc->mode]);
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
+		if (st->who == SC_WHO_LATER)
+			put(&o, "later %d ", st->delay_ms);
+		else if (st->who == SC_WHO_CHILD)
+			put(&o, "child ");
 		switch (st->op) {
 		case SC_OP_SEND:
 			put_send(&o, &st->u.send, &made);
@@ -308,10 +400,6 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 			put(&o, "shutdown %s %s", sc_end_names[st->u.sd.end],
 			    sc_shut_names[st->u.sd.how]);
 			break;
-		case SC_OP_CONNECT:
-		case SC_OP_ACCEPT:
-			put(&o, "%s", sc_op_names[st->op]);
-			break;
 		case SC_OP_GC:
 		case SC_OP_CHECK:
 			put(&o, "%s", sc_op_names[st->op]);
@@ -324,6 +412,8 @@ size_t sc_print(const struct scenario *sc, char *buf, size_t len)
 		case SC_OP_AS_NOBODY:
 			put(&o, "as nobody");
 			break;
+		default:
+			put_new(&o, sc, st);
 		}
 		put(&o, "\n");
 		if (st->expect)
@@ -372,5 +462,9 @@ unsigned sc_obs_diff(const struct sc_obs *a, const struct sc_obs *b,
 		d |= SC_F_DATA;
 	if (memcmp(a->gone, b->gone, sizeof a->gone))
 		d |= SC_F_GONE;
+	if (strncmp(a->value, b->value, SC_MAX_VALUE))
+		d |= SC_F_VALUE;
+	if (strncmp(a->vals, b->vals, SC_MAX_VALUE))
+		d |= SC_F_VALS;
 	return d & fields;
 }

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define SC_MAX_STEPS 32
+#define SC_MAX_STEPS 128
 #define SC_MAX_ITEMS 4      /* ancillary items in one send */
 #define SC_MAX_REFS 300     /* fds in one send (more than SCM_MAX_FD) */
 #define SC_MAX_PIPES 600    /* pipes one scenario may make */
@@ -22,19 +22,39 @@
 #define SC_MAX_RITEMS 8     /* items observed in one receive */
 
 enum sc_socktype { SC_STREAM, SC_DGRAM, SC_SEQPACKET };
-enum sc_mode { SC_PAIR, SC_LISTEN };
-/* the ends: a and b of the pair (b receives by habit), l the listener */
-enum sc_end { SC_A, SC_B, SC_L };
+/* how the header's sockets are made (sc_mode_names): an AF_UNIX pair, an
+ * AF_UNIX listener, a TCP or UDP pair on the IPv4 or IPv6 loopback, or
+ * nothing (the steps open what they need) */
+enum sc_mode { SC_PAIR, SC_LISTEN, SC_INET4, SC_INET6, SC_NONE };
+/* the ends: a and b of the pair (b receives by habit), l the listener,
+ * c, d and s0..s19 more sockets the steps open (sc_end_names) */
+enum sc_end { SC_A, SC_B, SC_L, SC_C, SC_D, SC_S0, SC_NEND = SC_S0 + 20 };
 
 enum sc_op {
 	SC_OP_SEND, SC_OP_RECV, SC_OP_SETOPT, SC_OP_CLOSE, SC_OP_SHUTDOWN, SC_OP_CONNECT,
 	SC_OP_ACCEPT, SC_OP_GC, SC_OP_CHECK, SC_OP_RLIMIT, SC_OP_AS_NOBODY,
+	SC_OP_GETOPT, SC_OP_IOCTL, SC_OP_POLL, SC_OP_OPEN, SC_OP_PAIR, SC_OP_BIND,
+	SC_OP_LISTEN, SC_OP_FORK, SC_OP_EXIT, SC_OP_UNSHARE, SC_OP_SETOWN, SC_OP_SIGURG,
+};
+
+/* who runs a step: the main line, a thread of it later (while the next
+ * step blocks), or the child process made by 'fork' */
+enum sc_who { SC_WHO_MAIN, SC_WHO_LATER, SC_WHO_CHILD };
+
+/* an address: another end's (getsockname), a pathname in the runner's
+ * private directory, an abstract name, or autobind (bind only) */
+enum sc_addrkind { SC_ADDR_NONE, SC_ADDR_END, SC_ADDR_PATH, SC_ADDR_ABSTRACT,
+		   SC_ADDR_AUTO };
+struct sc_addr {
+	enum sc_addrkind kind;
+	enum sc_end end;
+	char name[24];                   /* PATH, ABSTRACT: letters, digits, _ */
 };
 
 enum sc_api { SC_API_RECVMSG, SC_API_RECVMSG_INTO, SC_API_RECV_FDS };
 
 /* What one fd slot of an SCM_RIGHTS item holds. */
-enum sc_refkind { SC_REF_PIPE, SC_REF_SOCK, SC_REF_BAD };
+enum sc_refkind { SC_REF_PIPE, SC_REF_SOCK, SC_REF_BAD, SC_REF_URING };
 struct sc_ref {
 	unsigned char kind;   /* enum sc_refkind */
 	unsigned char end;    /* SC_REF_SOCK: enum sc_end */
@@ -55,6 +75,7 @@ struct sc_item {
 /* A raw control buffer is a list of pieces: bytes, or an fd ref. */
 struct sc_send {
 	enum sc_end from;
+	struct sc_addr to;               /* sendto; SC_ADDR_NONE: send */
 	int datalen;                     /* bytes of data */
 	unsigned char data[SC_MAX_DATA];
 	int flags;                       /* MSG_* */
@@ -87,8 +108,11 @@ enum sc_field {
 	SC_F_RET = 1 << 0, SC_F_FLAGS = 1 << 1, SC_F_ITEMS = 1 << 2, SC_F_FDS = 1 << 3,
 	SC_F_DROPPED = 1 << 4, SC_F_CLOEXEC = 1 << 5, SC_F_WARNINGS = 1 << 6,
 	SC_F_CONTROLLEN = 1 << 7, SC_F_DATA = 1 << 8, SC_F_GONE = 1 << 9,
-	SC_F_ALL = (1 << 10) - 1,
+	SC_F_VALUE = 1 << 10, SC_F_VALS = 1 << 11,
+	SC_F_ALL = (1 << 12) - 1,
 };
+
+#define SC_MAX_VALUE 96     /* text of a value or of the items' values */
 
 struct sc_ritem {
 	int level, type;
@@ -111,15 +135,29 @@ struct sc_obs {
 	unsigned long warnings;
 	int datalen;
 	unsigned char data[SC_MAX_DATA];
+	/* getopt, ioctl, poll: the value ("1", "self:own:own", "pidfd:child",
+	 * "IN|OUT"); a receive: the values of its creds, pidfd and inq items
+	 * ("creds:child:own:own,pidfd:exited,inq:256").  Words of
+	 * [A-Za-z0-9:,|?_-], compared whole. */
+	char value[SC_MAX_VALUE];
+	char vals[SC_MAX_VALUE];
 };
 
 struct sc_step {
 	enum sc_op op;
 	int line;                         /* in the scenario text */
+	enum sc_who who;
+	int delay_ms;                     /* SC_WHO_LATER */
 	union {
 		struct sc_send send;
 		struct sc_recv recv;
 		struct { enum sc_end end; int level, name, value; } opt;
+		struct { enum sc_end end; int req; } q;   /* getopt, ioctl, poll */
+		struct { enum sc_end end, end2; int type, family; } open; /* open, pair */
+		struct { enum sc_end end; struct sc_addr addr; } bind;
+		struct { enum sc_end from; struct sc_addr to; } conn;
+		struct { enum sc_end l, into; } acc;
+		struct { int backlog; enum sc_end end; } listen;
 		struct { enum sc_end end; int how; } sd;   /* close/shutdown */
 		struct { long free; } rlimit;
 		struct { int npipes; short pipes[8]; } wait; /* GC, CHECK */

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -150,4 +151,111 @@ Test(runner, cpython_backend_fork_failure_leaks_nothing)
 	cr_assert_neq(WEXITSTATUS(st), 3, "fork did not fail under RLIMIT_NPROC 0");
 	cr_assert_eq(WEXITSTATUS(st), 0, "the fd table is not restored (%d)",
 		     WEXITSTATUS(st));
+}
+
+static long ms_between(const struct timespec *a, const struct timespec *b)
+{
+	return (b->tv_sec - a->tv_sec) * 1000 + (b->tv_nsec - a->tv_nsec) / 1000000;
+}
+
+/* Issue 9: a later step runs only once the main line sleeps in its
+ * receive, then after its delay: the receive gets the data and took at
+ * least the delay; the later step's observation comes first. */
+Test(runner, a_later_step_waits_for_the_main_line_to_block, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	struct timespec t0, t1;
+	parse("id later\narea flags\nsocket stream pair\n"
+	      "later 100 send a data=late\nexpect ret=4\n"
+	      "recv b bufsize=8\nexpect ret=4 data=late\n", &sc);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	sc_run_isolated(&sc, NULL, &res);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+	cr_assert_eq(res.nsteps, 2);
+	cr_assert_geq(ms_between(&t0, &t1), 100);
+}
+
+/* Issue 9: a receive that would wait forever, bounded by the scenario's
+ * SO_RCVTIMEO, is EAGAIN (not a hang the runner kills) */
+Test(runner, a_receive_timeout_is_eagain_not_a_hang, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id timeout\narea flags\nsocket dgram pair\n"
+	      "setopt b SO_RCVTIMEO 50\nexpect ret=0\n"
+	      "recv b bufsize=8\nexpect ret=EAGAIN\n", &sc);
+	sc_run_isolated(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+}
+
+/* Issue 9: a child has its own pid; once reaped, a pidfd of it names a
+ * process that is gone; nothing of it is left in the fd table */
+Test(runner, a_child_is_another_process, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id child\narea features\nsocket dgram pair\n"
+	      "setopt b SO_PASSCRED 1\nfork\nexpect ret=0\n"
+	      "child send a data=x creds=own\nexpect ret=1\n"
+	      "child exit\nexpect ret=0\n"
+	      "recv b bufsize=4 ancbuf=256\nexpect ret=1 vals=creds:child:own:own\n", &sc);
+	sc_run_isolated(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+	cr_assert(res.fd_table_restored);
+}
+
+/* Issue 9: a kernel without a required feature still runs the case: the
+ * status is unsupported and every step's observation is there */
+Test(runner, a_missing_feature_still_runs, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id missing\narea features\nrequires SO_RIGHTS_NOTRUNC\nsocket stream pair\n"
+	      "setopt b SO_RIGHTS_NOTRUNC 1\nexpect ret=0\n"
+	      "send a data=x\nexpect ret=1\n", &sc);
+	if (sc_feature("SO_RIGHTS_NOTRUNC") == 1)
+		cr_skip_test("this kernel has SO_RIGHTS_NOTRUNC");
+	sc_run_isolated(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_SKIP, "%s", sc_status_names[res.status]);
+	cr_assert_eq(res.nsteps, 2, "ran %d steps", res.nsteps);
+	cr_assert_eq(res.obs[0].ret, -ENOPROTOOPT);
+	cr_assert_eq(res.obs[1].ret, 1);
+}
+
+/* Issue 9: path= names live in a private folder the runner removes */
+Test(runner, pathnames_leave_nothing_behind, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id paths\narea features\nsocket stream none\n"
+	      "open l stream unix\nbind l path=srv\nexpect ret=0\nlisten l 1\n"
+	      "open a stream unix\nconnect a path=srv\nexpect ret=0\n", &sc);
+	sc_run(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+	cr_assert(res.fd_table_restored);
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "ls -d /tmp/ancdata-run-%d-* 2>/dev/null | wc -l", (int)getpid());
+	FILE *p = popen(cmd, "r");
+	int n = -1;
+	cr_assert_not_null(p);
+	cr_assert_eq(fscanf(p, "%d", &n), 1);
+	pclose(p);
+	cr_assert_eq(n, 0, "%d runner folders left in /tmp", n);
+}
+
+/* Issue 9: what a later recv receives is released like any receive's:
+ * the fd table is back where it started */
+Test(runner, a_later_recv_releases_what_it_received, .timeout = 0)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	parse("id later_recv\narea cleanup\nsocket stream pair\n"
+	      "later 0 recv b bufsize=4 ancbuf=CMSG_SPACE(4)\nexpect ret=1 fds=p0\n"
+	      "send a data=x rights=1\nexpect ret=1\n"
+	      "check p0\nexpect gone=p0\n", &sc);
+	sc_run_isolated(&sc, NULL, &res);
+	cr_assert_eq(res.status, SC_PASS, "%s", res.why);
+	cr_assert(res.fd_table_restored);
 }

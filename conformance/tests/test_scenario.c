@@ -130,6 +130,42 @@ static struct bad bads[] = {
 	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p0x0\n", "line 5: bad pipe" },
 	{ "id x\narea send\nsocket stream\nsend a rights=1\nsend a rights=p0X0\n", "line 5: bad pipe" },
 	{ "id x\narea send\nsocket stream\nsetopt a 0x1ffffffff 1\n", "line 4: unknown option" },
+	/* issue 9: the new vocabulary refuses what it cannot mean */
+	{ "id x\narea send\nsocket stream\ngetopt a SO_NOPE\n", "line 4: unknown option" },
+	{ "id x\narea send\nsocket stream\ngetopt a\n", "line 4: getopt wants SOCKET OPTION" },
+	{ "id x\narea send\nsocket stream\nioctl b SIOCNOPE\n", "line 4: unknown request" },
+	{ "id x\narea send\nsocket stream\npoll\n", "line 4: poll wants a socket" },
+	{ "id x\narea send\nsocket stream\npoll s20\n", "line 4: 's20' is not a socket" },
+	{ "id x\narea send\nsocket stream\nopen c raw unix\n", "line 4: open wants" },
+	{ "id x\narea send\nsocket stream\nopen c stream inet5\n", "line 4: open wants" },
+	{ "id x\narea send\nsocket stream\npair c d raw\n", "line 4: pair wants two sockets" },
+	{ "id x\narea send\nsocket stream\nbind c path=a/b\n", "line 4: an address name is" },
+	{ "id x\narea send\nsocket stream\nbind c abstract=\n", "line 4: an address name is" },
+	{ "id x\narea send\nsocket stream\nbind c d\n", "line 4: bind wants auto" },
+	{ "id x\narea send\nsocket stream\nbind c path=aaaaaaaaaaaaaaaaaaaaaaaa\n", "line 4: an address name is" },
+	{ "id x\narea send\nsocket stream\nlisten c 4097\n", "line 4: 4097 is out of range" },
+	{ "id x\narea send\nsocket stream\nconnect a\n", "line 4: connect takes nothing or two" },
+	{ "id x\narea send\nsocket stream\nsend a to=q\n", "line 4: 'q' is not a socket" },
+	{ "id x\narea send\nsocket seqpacket inet4\n", "line 3: inet pairs are stream" },
+	{ "id x\narea send\nsocket stream tcp\n", "line 3: socket is made by" },
+	{ "id x\narea send\nsocket stream\nunshare user\n", "line 4: unshare wants net" },
+	{ "id x\narea send\nsocket stream\nsetown\n", "line 4: setown wants a socket" },
+	{ "id x\narea send\nsocket stream\nsigurg b\n", "line 4: sigurg takes nothing" },
+	{ "id x\narea send\nsocket stream\nchild send a\n", "line 4: a child step needs a fork" },
+	{ "id x\narea send\nsocket stream\nfork\nchild exit\nchild send a\n", "line 6: a child step needs a fork" },
+	{ "id x\narea send\nsocket stream\nfork\nfork\n", "line 5: one fork" },
+	{ "id x\narea send\nsocket stream\nexit\n", "line 4: exit is a child step" },
+	{ "id x\narea send\nsocket stream\nfork\nchild fork\n", "line 5: the child does not fork" },
+	{ "id x\narea send\nsocket stream\nlater 1 send a\n", "line 5: a later step needs a main-line step" },
+	{ "id x\narea send\nsocket stream\nlater 1 send a\nlater 1 send a\n", "line 5: the step after a later step" },
+	{ "id x\narea send\nsocket stream\nlater 1 recv b\nrecv b\n", "line 5: a later recv runs" },
+	{ "id x\narea send\nsocket stream\nlater 1 fork\nsend a\n", "line 4: later runs" },
+	{ "id x\narea send\nsocket stream\nlater 5001 send a\nrecv b\n", "line 4: 5001 is out of range" },
+	{ "id x\narea send\nsocket stream\nlater\n", "line 4: later wants MS and a step" },
+	{ "id x\narea send\nsocket stream\nlater 1 send a data=x data=y\nrecv b\n", "line 4: data given twice" },
+	{ "id x\narea send\nsocket stream\npoll b\nexpect value=\n", "line 5: a value is" },
+	{ "id x\narea send\nsocket stream\npoll b\nexpect value=IN OUT\n", "line 5: expect does not know" },
+	{ "id x\narea send\nsocket stream\nrecv b\nexpect vals=creds:1;2\n", "line 5: a value is" },
 	/* a list item is never cut to fit: cut, this one read as rights:0 */
 	{ "id x\narea send\nsocket stream\nrecv b\nexpect items=rights:0x000000000000000000000000000000000000000000000000000000004zz\n",
 	  "line 5: list item longer than 63" },
@@ -178,6 +214,86 @@ Test(observation_json, keeps_keys_whose_text_is_not_utf8)
 				 json_array_get(json_object_get(j, "observation"), 0), "text")),
 			 "ret=0 dropped=-");
 	json_decref(j);
+}
+
+/* Issue 9: a skipped case (its kernel lacks a feature) still shows what
+ * it observed; sc_result_json used to stop at the status. */
+Test(observation_json, a_skipped_case_keeps_its_observations)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	char err[256];
+
+	cr_assert_eq(sc_parse("id x\narea features\nrequires SO_INQ\nsocket stream\n"
+			      "setopt b SO_INQ 1\nexpect ret=0\n", &sc, err, sizeof err), 0,
+		     "%s", err);
+	res.status = SC_SKIP;
+	res.nsteps = 1;
+	res.obs[0].ret = -92;   /* ENOPROTOOPT */
+	res.obs[0].cloexec = -1;
+	snprintf(res.why, sizeof res.why, "unsupported: SO_INQ");
+	json_t *j = sc_result_json(&sc, &res);
+	cr_assert_not_null(j);
+	cr_assert_str_eq(json_string_value(json_object_get(j, "status")), "skip");
+	json_t *o = json_array_get(json_object_get(j, "observation"), 0);
+	cr_assert_not_null(o, "the skipped case's observation is missing");
+	cr_assert_str_eq(json_string_value(json_object_get(o, "ret")), "ENOPROTOOPT");
+	json_decref(j);
+}
+
+/* Issue 9: the new fields in JSON: value, vals, and who ran the step */
+Test(observation_json, value_vals_and_who)
+{
+	static struct scenario sc;
+	static struct sc_result res;
+	char err[256];
+
+	cr_assert_eq(sc_parse("id x\narea features\nsocket stream\nfork\n"
+			      "child getopt a SO_PEERCRED\nrecv b\n", &sc, err, sizeof err),
+		     0, "%s", err);
+	memset(&res, 0, sizeof res);
+	res.nsteps = 3;
+	for (int i = 0; i < 3; i++)
+		res.obs[i].cloexec = -1;
+	snprintf(res.obs[1].value, sizeof res.obs[1].value, "self:own:own");
+	res.obs[2].ret = 1;
+	snprintf(res.obs[2].vals, sizeof res.obs[2].vals, "creds:child:own:own");
+	json_t *j = sc_result_json(&sc, &res);
+	json_t *obs = json_object_get(j, "observation");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(obs, 1), "by")),
+			 "child");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(obs, 1), "value")),
+			 "self:own:own");
+	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(obs, 2), "vals")),
+			 "creds:child:own:own");
+	cr_assert(strstr(json_string_value(json_object_get(json_array_get(obs, 2), "text")),
+			 "vals=creds:child:own:own"));
+	json_decref(j);
+}
+
+/* Issue 9: a prefix's words are not the step's: "later 1 listen c 1" */
+Test(scenario, a_prefix_does_not_repeat_the_step_words)
+{
+	static struct scenario sc;
+	char err[256];
+	cr_assert_eq(sc_parse("id x\narea features\nsocket stream none\nopen c stream\n"
+			      "later 1 listen c 1\naccept c d\n", &sc, err, sizeof err), 0,
+		     "%s", err);
+	cr_assert_eq(sc.steps[1].who, SC_WHO_LATER);
+	cr_assert_eq(sc.steps[1].u.listen.backlog, 1);
+}
+
+/* Issue 9: value and vals are compared whole, each its own field */
+Test(scenario, value_and_vals_differ_field_by_field)
+{
+	static struct sc_obs a, b;
+	snprintf(a.value, sizeof a.value, "IN|OUT");
+	snprintf(b.value, sizeof b.value, "IN|OUT|HUP");
+	cr_assert_eq(sc_obs_diff(&a, &b, SC_F_ALL), (unsigned)SC_F_VALUE);
+	snprintf(b.value, sizeof b.value, "IN|OUT");
+	snprintf(b.vals, sizeof b.vals, "inq:0");
+	cr_assert_eq(sc_obs_diff(&a, &b, SC_F_ALL), (unsigned)SC_F_VALS);
+	cr_assert_eq(sc_obs_diff(&a, &b, SC_F_VALUE), 0u);
 }
 
 /* Defect 16: what the strict numbers still take */
