@@ -16,7 +16,7 @@ while [ "$i" -lt "$runs" ]; do
 		grep -B3 -A12 '"status": "fail"\|"status": "error"' "$tmp/run.json" | head -60
 		exit 1
 	}
-	grep -v '"elapsed_ms"' "$tmp/run.json" >"$tmp/run$i.cmp"
+	grep -v -E '"elapsed_(ms|us)"' "$tmp/run.json" >"$tmp/run$i.cmp"
 	if [ "$i" -gt 1 ] && ! cmp -s "$tmp/run1.cmp" "$tmp/run$i.cmp"; then
 		echo "run $i differs from run 1:"
 		diff -u "$tmp/run1.cmp" "$tmp/run$i.cmp" | head -60
