@@ -1016,6 +1016,17 @@ static void html_head_row(struct tx_buf *b, const struct rep *r, const char *fir
 	tx_puts(b, "</tr>");
 }
 
+/* "KERNEL: ID: WHY</li>" of a failed case */
+static void html_failure(struct tx_buf *b, const char *kernel, const struct sc_pcase *pc)
+{
+	tx_markup(b, kernel);
+	tx_puts(b, ": ");
+	tx_markup(b, pc->id);
+	tx_puts(b, ": ");
+	tx_markup(b, pc->why ? pc->why : "(no reason given)");
+	tx_puts(b, "</li>");
+}
+
 static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base_name,
 			 const struct report_result *res)
 {
@@ -1038,19 +1049,11 @@ static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base
 		}
 		for (size_t c = 0; c < p->ncases; c++) {
 			const struct sc_pcase *pc = &p->cases[c];
-			if (!case_failed(pc))
+			if (!case_failed(pc) || case_known(r, i, pc))
 				continue;
-			if (case_known(r, i, pc))
-				tx_puts(b, "<li class=known>known failure, expected by the baseline, on ");
-			else
-				tx_printf(b, "<li class=fail>%s on ",
-					  status_index(pc->status) == 1 ? "failed" : "error");
-			tx_markup(b, r->k[i].name);
-			tx_puts(b, ": ");
-			tx_markup(b, pc->id);
-			tx_puts(b, ": ");
-			tx_markup(b, pc->why ? pc->why : "(no reason given)");
-			tx_puts(b, "</li>");
+			tx_printf(b, "<li class=fail>%s on ",
+				  status_index(pc->status) == 1 ? "failed" : "error");
+			html_failure(b, r->k[i].name, pc);
 		}
 	}
 	for (size_t i = 0; i < r->nrows; i++) {
@@ -1075,6 +1078,23 @@ static void html_verdict(struct tx_buf *b, const struct rep *r, const char *base
 	if (!report_failed(res))
 		tx_puts(b, "<li>no case failed, no kernel error, no new or changed row</li>");
 	tx_puts(b, "</ul>");
+	/* known failures folded away, so the page still opens on what differs */
+	if (res->nknown) {
+		tx_printf(b, "<p><label><input type=checkbox id=knownbox onchange=\"document."
+			     "getElementById('known').className=this.checked?'':'folded'\"> "
+			     "show the %d known failure%s, expected by the baseline</label></p>"
+			     "<ul id=known class=folded>", res->nknown,
+			  res->nknown == 1 ? "" : "s");
+		for (int i = 0; i < r->nk; i++)
+			for (size_t c = 0; c < r->k[i].p->ncases; c++) {
+				const struct sc_pcase *pc = &r->k[i].p->cases[c];
+				if (!case_failed(pc) || !case_known(r, i, pc))
+					continue;
+				tx_puts(b, "<li class=known>on ");
+				html_failure(b, r->k[i].name, pc);
+			}
+		tx_puts(b, "</ul>");
+	}
 }
 
 static void html_kernels(struct tx_buf *b, const struct rep *r)
@@ -1111,7 +1131,7 @@ static const char HTML_STYLE[] =
 	"body.whole .whole{display:block}tr.new td:nth-child(2){background:#f8d7da}"
 	"td.changed{outline:2px solid #c00}.was{margin:2px 0;color:#a00}"
 	".fail,.error{color:#a00}.skip{color:#777}.pass{color:#060}"
-	"#m.only tr.same{display:none}</style>";
+	"#m.only tr.same{display:none}.folded{display:none}</style>";
 
 static const char HTML_SCRIPT[] =
 	"<script>function q(){var h=(location.hash||location.search).replace(/^[#?]/,''),o={};"
