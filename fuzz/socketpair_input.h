@@ -42,13 +42,19 @@ enum sp_op {
 	SP_OP_SEND = 0,        /* 0-2: send from arg & 1 */
 	SP_OP_RECV = 3,        /* 3-5: receive at 1 - (arg & 1) */
 	SP_OP_RECV_WAIT = 6,   /* receive; with (arg & SP_ARG_INTERRUPT) ==
-	                        * SP_ARG_INTERRUPT it waits and a signal
-	                        * interrupts it */
+	                        * SP_ARG_INTERRUPT, when its queue is empty, it
+	                        * blocks, a signal interrupts it inside the call
+	                        * and a message from the peer ends it (or, with
+	                        * SP_ARG_TIMEOUT too, a 1 ms timeout ends it) */
 	SP_OP_SEND_A = 7,      /* send from a */
 	SP_NOPS = 8,
 };
 #define SP_ARG_FROM 0x01
 #define SP_ARG_INTERRUPT 0x06
+#define SP_ARG_TIMEOUT_MASK 0xfe
+#define SP_ARG_TIMEOUT 0x1e    /* (arg & SP_ARG_TIMEOUT_MASK): a 1 ms timeout
+                                * that expires, interrupted once on the way
+                                * (rare: it waits; the first one an input) */
 #define SP_MAXOPS 24
 
 /* send */
