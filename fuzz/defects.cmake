@@ -129,6 +129,13 @@ ancdata_defect(timeout_restarts call.c
 		deadline = now_ms() + opts->timeout_ms;
 	}
 }")
+# 14. EINTR inside a sendmsg blocked on a full buffer returned instead of
+#    retried (corpus/socketpair/regression-eintr-inside-blocked-sendmsg)
+ancdata_defect(sendmsg_eintr_returned call.c
+"			if (errno != EINTR)
+				break;"
+"			if (errno != EINTR || writing)
+				break;")
 set(ANCDATA_DEFECTS ${DEFECTS} PARENT_SCOPE)
 
 string(REPLACE ";" " " DEFECT_WORDS "${DEFECTS}")

@@ -46,6 +46,9 @@
 #define MAXFDS 256
 
 static int pairs[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+/* the blocking sends' datagram pair: its send buffer kept full, so that a
+ * send blocks until the helper takes a message off the other end */
+static int full[2] = { -1, -1 };
 static int pool[POOL];
 static dev_t pool_dev[POOL];
 static ino_t pool_ino[POOL];
@@ -227,6 +230,29 @@ static void on_signal(int sig)
 	signals_seen++;
 }
 
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+/* one message off sock, its fds closed: its length, or -1 */
+static ssize_t drain_one(int sock)
+{
+	_Alignas(struct cmsghdr) static unsigned char ctl[4096];
+	static unsigned char buf[4096];
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof ctl };
+	ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT);
+	if (n < 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			for (size_t i = 0; i + 4 <= c->cmsg_len - CMSG_LEN(0); i += 4) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(c) + i, 4);
+				close(fd);
+			}
+	return n;
+}
+#endif
+
 #ifdef ANCDATA_FUZZ_SLEEPY_EINTR
 static timer_t eintr_timer;
 
@@ -244,7 +270,7 @@ static void start_interrupter(void)
 		die("timer_create");
 }
 #else
-enum { IR_RECV, IR_TIMEOUT };
+enum { IR_RECV, IR_TIMEOUT, IR_SEND };
 static struct {
 	sem_t go, ack;
 	atomic_int done;        /* the main thread's call returned */
@@ -291,7 +317,7 @@ static long sleeping_in(long *arg)
 
 static int is_wait_call(long nr)
 {
-	if (nr == SYS_recvmsg)
+	if (nr == SYS_recvmsg || nr == SYS_sendmsg)
 		return 1;
 #ifdef SYS_poll
 	if (nr == SYS_poll)
@@ -337,6 +363,14 @@ static void serve(void)
 		if (interrupt_once(NULL) && await_sleep(NULL) &&
 		    send(ir.wake_fd, wake, ir.wake_len, MSG_DONTWAIT) > 0)
 			ir.woke = 1;
+		return;
+	}
+	if (ir.mode == IR_SEND) {   /* take messages until the send fits */
+		if (!interrupt_once(NULL))
+			return;
+		while (await_sleep(NULL))
+			if (drain_one(ir.wake_fd) < 0)
+				sched_yield();
 		return;
 	}
 	/* IR_TIMEOUT: the wrapper read its clock (L) before its poll, seen
@@ -425,6 +459,9 @@ static void setup(void)
 	}
 	for (int t = 0; t < 3; t++)
 		make_pair(t);
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, full) < 0 ||
+	    setsockopt(full[0], SOL_SOCKET, SO_SNDBUF, &(int){ 4096 }, sizeof(int)) < 0)
+		die("the blocking sends' socketpair");
 	fdleak_snapshot();
 	baseline = fdleak_lowest_free(pool[0]);
 	scenario_path = getenv("ANCDATA_FUZZ_SCENARIO");
@@ -602,6 +639,25 @@ static void scn_recv(int at, unsigned api, long bufsize, long anc, int flags,
 }
 
 /* ---- send: SCM_RIGHTS of pool pipes, valid or malformed --------------- */
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+/* fill the side pair until a send would block, then let the helper in */
+static void begin_blocking_send(void)
+{
+	static const char filler[512];
+	while (send(full[0], filler, sizeof filler, MSG_DONTWAIT) > 0)
+		;
+	begin_interrupt(IR_SEND, full[1], 0);
+}
+
+static void end_blocking_send(ssize_t rc)
+{
+	end_interrupt();
+	if (rc == -EINTR)
+		die("-EINTR from a send a signal interrupted, although nothing "
+		    "asked to stop: no PEP 475 retry");
+}
+#endif
+
 static void op_send(struct state *s, int from)
 {
 	int sock = pairs[s->type][from];
@@ -613,6 +669,15 @@ static void op_send(struct state *s, int from)
 	unsigned flagbits = byte(s);
 	char data[SP_MAXDATA];
 	int flags = MSG_DONTWAIT | ((flagbits & SP_SF_OOB) ? MSG_OOB : 0);
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+	/* a send that blocks on a full buffer, a signal inside it: on the
+	 * side pair (the model's queues stay as they are) */
+	int blocking = (flagbits & SP_SF_BLOCK_MASK) == SP_SF_BLOCK;
+	if (blocking) {
+		sock = full[0];
+		flags &= ~MSG_DONTWAIT;
+	}
+#endif
 	struct iovec iov = { data, dlen };
 	struct sent *sd = s->nsends < MAXSENDS ? &s->sends[s->nsends] : NULL;
 	ssize_t rc;
@@ -672,6 +737,10 @@ static void op_send(struct state *s, int from)
 		memcpy(raw + 16, fds, n * 4);
 		if (scn_on)
 			scn_send(from, data, dlen, variant, idx, fds, n, flags, raw, len);
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+		if (blocking)
+			begin_blocking_send();
+#endif
 		rc = ancdata_sendmsg_raw(sock, &iov, 1, raw, len, flags, NULL, 0, NULL);
 		if (rc >= 0 && sd)
 			sd->n = (int)n;   /* what may arrive: a prefix of these */
@@ -683,11 +752,21 @@ static void op_send(struct state *s, int from)
 	}
 	if (scn_on)
 		scn_send(from, data, dlen, variant, idx, fds, n, flags, NULL, 0);
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+	if (blocking)
+		begin_blocking_send();
+#endif
 	rc = ancdata_sendmsg(sock, &iov, 1, items, (size_t)nitems, flags, NULL, 0,
 			     NULL, 0, NULL);
 	if (rc >= 0 && sd)
 		sd->n = (int)n;
 sent:
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+	if (blocking) {
+		end_blocking_send(rc);
+		return;
+	}
+#endif
 	if (rc < 0)
 		return;
 	if (sd)

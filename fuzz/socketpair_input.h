@@ -13,7 +13,8 @@
  *
  *   send       nfds % SP_NFDS_MOD (SP_NFDS_MANY: SP_MANY_BASE + a byte
  *              % SP_MANY_MOD, around SCM_MAX_FD), variant % SP_NVARIANTS,
- *              datalen % SP_MAXDATA, flags (bit 0 MSG_OOB), the data bytes,
+ *              datalen % SP_MAXDATA, flags (bit 0 MSG_OOB; bits 0-2
+ *              SP_SF_BLOCK: a blocking send, see below), the data bytes,
  *              the first pool pipe (then the next ones, modulo the pool),
  *              then for SP_SEND_BADFD the slot made -1 (% nfds), and for
  *              SP_SEND_RAW: extra length % 8 (raw control is a 16-byte
@@ -64,6 +65,10 @@ enum sp_op {
 #define SP_MANY_MOD 6
 #define SP_MAXDATA 48
 #define SP_SF_OOB 0x01
+#define SP_SF_BLOCK_MASK 0x07
+#define SP_SF_BLOCK 0x06   /* (flags & SP_SF_BLOCK_MASK): the send blocks on
+                            * the target's side pair, whose buffer is full,
+                            * and a signal interrupts it inside the call */
 #define SP_RAW_TYPES 5
 enum sp_variant {
 	SP_SEND_ONE,     /* one SCM_RIGHTS item */
