@@ -407,8 +407,16 @@ static void start_interrupter(void)
 	ir.tid = (pid_t)syscall(SYS_gettid);
 	ir.owner = getpid();
 	snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)ir.tid);
-	if (ir.proc_fd < 0 && (ir.proc_fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
 		die("cannot open /proc/self/task/TID/syscall");
+	if (ir.proc_fd < 0) {
+		ir.proc_fd = fd;
+	} else {   /* after a fork: the same fd number, for the leak oracle */
+		if (dup3(fd, ir.proc_fd, O_CLOEXEC) < 0)
+			die("dup3");
+		close(fd);
+	}
 	if (sem_init(&ir.go, 0, 0) < 0 || sem_init(&ir.ack, 0, 0) < 0)
 		die("sem_init");
 	/* every signal stays with the main thread (the engine's too) */
@@ -669,10 +677,12 @@ static void op_send(struct state *s, int from)
 	unsigned flagbits = byte(s);
 	char data[SP_MAXDATA];
 	int flags = MSG_DONTWAIT | ((flagbits & SP_SF_OOB) ? MSG_OOB : 0);
+	int blocking = 0;
 #ifndef ANCDATA_FUZZ_SLEEPY_EINTR
 	/* a send that blocks on a full buffer, a signal inside it: on the
-	 * side pair (the model's queues stay as they are) */
-	int blocking = (flagbits & SP_SF_BLOCK_MASK) == SP_SF_BLOCK;
+	 * side pair (the model's queues stay as they are; not in the
+	 * scenario, which has no such pair) */
+	blocking = (flagbits & SP_SF_BLOCK_MASK) == SP_SF_BLOCK;
 	if (blocking) {
 		sock = full[0];
 		flags &= ~MSG_DONTWAIT;
@@ -735,7 +745,7 @@ static void op_send(struct state *s, int from)
 		if (n * 4 > len - 16)
 			n = (unsigned)(len - 16) / 4;
 		memcpy(raw + 16, fds, n * 4);
-		if (scn_on)
+		if (scn_on && !blocking)
 			scn_send(from, data, dlen, variant, idx, fds, n, flags, raw, len);
 #ifndef ANCDATA_FUZZ_SLEEPY_EINTR
 		if (blocking)
@@ -750,7 +760,7 @@ static void op_send(struct state *s, int from)
 		n = 0;
 		break;
 	}
-	if (scn_on)
+	if (scn_on && !blocking)
 		scn_send(from, data, dlen, variant, idx, fds, n, flags, NULL, 0);
 #ifndef ANCDATA_FUZZ_SLEEPY_EINTR
 	if (blocking)
