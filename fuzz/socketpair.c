@@ -500,6 +500,7 @@ static int scn_on;
 static int scn_pipe[POOL];   /* pool pipe -> scenario pipe number, or -1 */
 static int scn_interrupted[SC_MAX_STEPS], scn_ninterrupted;
 static int scn_raw_cut;      /* raw fds past the format's 16, sent as -1 */
+static int scn_blocked[SC_MAX_STEPS], scn_nblocked;   /* blocking sends */
 
 static void scn_begin(int type, int passcred, int limited, unsigned free_slots)
 {
@@ -508,7 +509,7 @@ static void scn_begin(int type, int passcred, int limited, unsigned free_slots)
 		return;
 	memset(&scn, 0, sizeof scn);
 	memset(scn_pipe, -1, sizeof scn_pipe);
-	scn_ninterrupted = scn_raw_cut = 0;
+	scn_ninterrupted = scn_raw_cut = scn_nblocked = 0;
 	snprintf(scn.id, sizeof scn.id, "fuzz_socketpair");
 	snprintf(scn.area, sizeof scn.area, "repro");
 	scn.type = (enum sc_socktype)type;
@@ -557,6 +558,13 @@ static void scn_purpose(void)
 	if (scn_ninterrupted && n < sizeof scn.purpose)
 		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n,
 				      " (there it blocks until the peer's message ends it)");
+	for (int i = 0; i < scn_nblocked && n < sizeof scn.purpose; i++)
+		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n, "%s%d",
+				      i ? "," : "; a signal interrupts the send of step ",
+				      scn_blocked[i]);
+	if (scn_nblocked && n < sizeof scn.purpose)
+		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n,
+				      " (there it blocks on a full side pair)");
 	if (scn_raw_cut && n < sizeof scn.purpose)
 		snprintf(scn.purpose + n, sizeof scn.purpose - n,
 			 "; raw fds past 16 are -1 here");
@@ -577,11 +585,15 @@ static void scn_write(void)
 
 static void scn_send(int from, const char *data, unsigned dlen, unsigned variant,
 		     const unsigned char *idx, const int *fds, unsigned n, int flags,
-		     const unsigned char *raw, size_t rawlen)
+		     const unsigned char *raw, size_t rawlen, int blocking)
 {
 	struct sc_step *st = scn_step(SC_OP_SEND);
 	if (!st)
 		return;
+	if (blocking) {   /* the scenario's send does not block */
+		scn_blocked[scn_nblocked++] = scn.nsteps;
+		flags |= MSG_DONTWAIT;
+	}
 	struct sc_send *sd = &st->u.send;
 	sd->from = from ? SC_B : SC_A;
 	sd->datalen = (int)dlen;
@@ -680,8 +692,8 @@ static void op_send(struct state *s, int from)
 	int blocking = 0;
 #ifndef ANCDATA_FUZZ_SLEEPY_EINTR
 	/* a send that blocks on a full buffer, a signal inside it: on the
-	 * side pair (the model's queues stay as they are; not in the
-	 * scenario, which has no such pair) */
+	 * side pair (the model's queues stay as they are; the scenario,
+	 * which has no such pair, sends it on the pair: its purpose says) */
 	blocking = (flagbits & SP_SF_BLOCK_MASK) == SP_SF_BLOCK;
 	if (blocking) {
 		sock = full[0];
@@ -745,8 +757,9 @@ static void op_send(struct state *s, int from)
 		if (n * 4 > len - 16)
 			n = (unsigned)(len - 16) / 4;
 		memcpy(raw + 16, fds, n * 4);
-		if (scn_on && !blocking)
-			scn_send(from, data, dlen, variant, idx, fds, n, flags, raw, len);
+		if (scn_on)
+			scn_send(from, data, dlen, variant, idx, fds, n, flags, raw, len,
+				 blocking);
 #ifndef ANCDATA_FUZZ_SLEEPY_EINTR
 		if (blocking)
 			begin_blocking_send();
@@ -760,8 +773,8 @@ static void op_send(struct state *s, int from)
 		n = 0;
 		break;
 	}
-	if (scn_on && !blocking)
-		scn_send(from, data, dlen, variant, idx, fds, n, flags, NULL, 0);
+	if (scn_on)
+		scn_send(from, data, dlen, variant, idx, fds, n, flags, NULL, 0, blocking);
 #ifndef ANCDATA_FUZZ_SLEEPY_EINTR
 	if (blocking)
 		begin_blocking_send();
