@@ -91,6 +91,51 @@ ancdata_defect(spin_on_ctrunc recv.c
 "	res->msg_flags = msg->msg_flags;
 	while (*(volatile int *)&msg->msg_flags & MSG_CTRUNC) {
 	}")
+# 10. EINTR inside the blocked recvmsg returned instead of retried: the
+#    socketpair target's helper thread signals the receive while it sleeps
+#    in the system call (corpus/socketpair/regression-eintr-inside-recvmsg)
+ancdata_defect(recvmsg_eintr_returned call.c
+"			if (errno != EINTR)
+				break;"
+"			if (1)
+				break;")
+# 11. -ANCDATA_E_NOSPACE when the item array is exactly full (off by one):
+#    a spurious failure, with room for every item the kernel gave
+ancdata_defect(nospace_off_by_one cmsg.c
+"	if (s->count >= is->max)
+		return -ANCDATA_E_NOSPACE;"
+"	if (s->count + 1 >= is->max)
+		return -ANCDATA_E_NOSPACE;")
+# 12. recvmsg_into returns the buffer's length, not the kernel's count
+ancdata_defect(into_returns_buflen recv.c
+"	res->nitems = is.base.count;
+	return n;
+}
+
+ssize_t ancdata_recvmsg("
+"	res->nitems = is.base.count;
+	return iovcnt > 0 ? (ssize_t)iov[0].iov_len : n;
+}
+
+ssize_t ancdata_recvmsg(")
+# 13. the timeout's deadline restarts at each EINTR retry of its poll
+ancdata_defect(timeout_restarts call.c
+"		if (opts->on_eintr && opts->on_eintr(opts->on_eintr_arg))
+			return -EINTR;
+	}
+}"
+"		if (opts->on_eintr && opts->on_eintr(opts->on_eintr_arg))
+			return -EINTR;
+		deadline = now_ms() + opts->timeout_ms;
+	}
+}")
+# 14. EINTR inside a sendmsg blocked on a full buffer returned instead of
+#    retried (corpus/socketpair/regression-eintr-inside-blocked-sendmsg)
+ancdata_defect(sendmsg_eintr_returned call.c
+"			if (errno != EINTR)
+				break;"
+"			if (errno != EINTR || writing)
+				break;")
 set(ANCDATA_DEFECTS ${DEFECTS} PARENT_SCOPE)
 
 string(REPLACE ";" " " DEFECT_WORDS "${DEFECTS}")

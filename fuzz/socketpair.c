@@ -16,6 +16,11 @@
  * The socketpairs and the pipe pool live across inputs; queues are drained
  * after each input and a pair is rebuilt only when it went bad. */
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <semaphore.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <signal.h>
 #include <stdint.h>
@@ -25,6 +30,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
@@ -40,6 +46,9 @@
 #define MAXFDS 256
 
 static int pairs[3][2] = { { -1, -1 }, { -1, -1 }, { -1, -1 } };
+/* the blocking sends' datagram pair: its send buffer kept full, so that a
+ * send blocks until the helper takes a message off the other end */
+static int full[2] = { -1, -1 };
 static int pool[POOL];
 static dev_t pool_dev[POOL];
 static ino_t pool_ino[POOL];
@@ -59,7 +68,11 @@ struct state {
 	/* dgram/seqpacket: fds per queued message, one queue per receiver
 	 * (-1: unknown, a raw send) */
 	int queue[2][MAXSENDS];
+	int qlen[2][MAXSENDS];   /* the data length of each */
 	int qhead[2], qtail[2];
+	int creds_sent;        /* a send carried SCM_CREDENTIALS */
+	int most_fds;          /* the most fds one send carried */
+	int timed;             /* a receive waited for its timeout */
 	int span;              /* most fds one receive returned */
 	long queued[2];        /* bytes (stream) or messages queued per end */
 	int dirty;             /* something the model cannot follow happened */
@@ -177,16 +190,71 @@ static void make_pair(int t)
 		die("socketpair");
 }
 
-/* The EINTR operation's signal: a POSIX timer on a real-time signal, since
- * libFuzzer and AFL++ keep SIGALRM, ITIMER_REAL, SIGUSR1 and SIGUSR2 for
- * their own timeouts and controls. */
+/* The EINTR operation's signal, a real-time one, since libFuzzer and AFL++
+ * keep SIGALRM, ITIMER_REAL, SIGUSR1 and SIGUSR2 for their own timeouts and
+ * controls.
+ *
+ * How it lands (the default): a helper thread, told just before the
+ * receive, reads /proc/self/task/TID/syscall (one fd, opened at setup and
+ * re-read with pread) until the main thread sleeps inside the receive's
+ * system call, then sends the signal with tgkill: it lands inside the
+ * blocked recvmsg (or poll, for a receive with a timeout), microseconds
+ * after the call began.  It then waits for the handler to have run and for
+ * the main thread to sleep in the same call again (the PEP 475 retry: a
+ * wrapper that returns -EINTR ends the receive instead, and the oracle
+ * reports it), and ends the wait with a message from the peer (the wake),
+ * so that nothing ever waits for a clock.  Only a receive that would block
+ * is interrupted: the model's queue for that end is known to be empty.
+ *
+ * A receive with a timeout (1 ms) is left to expire: the helper interrupts
+ * its poll once the millisecond clock has ticked past the call's start and
+ * reads the timeout of the poll the retry makes, which must be what is left
+ * of the one deadline (less than the whole timeout): a wrapper that restarts
+ * its deadline at each retry is caught without timing slack.  The whole
+ * call must also end within ANCDATA_FUZZ_TIMEOUT_SLACK_MS of its deadline
+ * (a loose bound against a deadline never reached) and not before
+ * deadline - 1 ms (the millisecond clock's truncation).
+ *
+ * ANCDATA_FUZZ_SLEEPY_EINTR (ci/bench fuzz's "before"): the old way, a
+ * POSIX timer 200 us after a receive with a 2 ms timeout, which mostly
+ * waits in poll for the timeout. */
 #define EINTR_SIGNAL (SIGRTMIN + 3)
-static timer_t eintr_timer;
+#ifndef ANCDATA_FUZZ_TIMEOUT_SLACK_MS
+#define ANCDATA_FUZZ_TIMEOUT_SLACK_MS 500   /* a loaded 2-core machine */
+#endif
+static volatile sig_atomic_t signals_seen;
 
 static void on_signal(int sig)
 {
 	(void)sig;
+	signals_seen++;
 }
+
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+/* one message off sock, its fds closed: its length, or -1 */
+static ssize_t drain_one(int sock)
+{
+	_Alignas(struct cmsghdr) static unsigned char ctl[4096];
+	static unsigned char buf[4096];
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = ctl, .msg_controllen = sizeof ctl };
+	ssize_t n = recvmsg(sock, &m, MSG_DONTWAIT);
+	if (n < 0)
+		return -1;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); c; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+			for (size_t i = 0; i + 4 <= c->cmsg_len - CMSG_LEN(0); i += 4) {
+				int fd;
+				memcpy(&fd, CMSG_DATA(c) + i, 4);
+				close(fd);
+			}
+	return n;
+}
+#endif
+
+#ifdef ANCDATA_FUZZ_SLEEPY_EINTR
+static timer_t eintr_timer;
 
 static void arm_eintr(long usec)
 {
@@ -194,15 +262,197 @@ static void arm_eintr(long usec)
 	timer_settime(eintr_timer, 0, &it, NULL);
 }
 
+static void start_interrupter(void)
+{
+	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
+			       .sigev_signo = EINTR_SIGNAL };
+	if (timer_create(CLOCK_MONOTONIC, &ev, &eintr_timer) < 0)
+		die("timer_create");
+}
+#else
+enum { IR_RECV, IR_TIMEOUT, IR_SEND };
+static struct {
+	sem_t go, ack;
+	atomic_int done;        /* the main thread's call returned */
+	int mode;               /* IR_RECV or IR_TIMEOUT */
+	int wake_fd;            /* IR_RECV: the peer that ends the wait */
+	size_t wake_len;        /* IR_RECV: enough for MSG_WAITALL */
+	int restarted;          /* IR_TIMEOUT: the retry's poll had it all */
+	int woke;               /* the wake message was sent */
+	pid_t tid;              /* the main thread */
+	int proc_fd;            /* /proc/self/task/TID/syscall */
+	pid_t owner;            /* the process the helper runs in */
+} ir = { .proc_fd = -1 };
+
+static long long now_ms(void)   /* as the wrapper counts */
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The system call the main thread sleeps in, -1 while it runs (or done);
+ * *arg: the poll timeout (poll's third argument, ppoll's timespec). */
+static long sleeping_in(long *arg)
+{
+	char text[256];
+	ssize_t n = pread(ir.proc_fd, text, sizeof text - 1, 0);
+	if (n <= 0 || text[0] < '0' || text[0] > '9')
+		return -1;
+	text[n] = 0;
+	unsigned long v[4] = { 0 };
+	if (sscanf(text, "%lu %lx %lx %lx", &v[0], &v[1], &v[2], &v[3]) < 1)
+		return -1;
+	if (arg) {
+		*arg = (long)v[3];
+#ifdef SYS_ppoll
+		if (v[0] == SYS_ppoll) {
+			const struct timespec *ts = (const struct timespec *)v[3];
+			*arg = ts ? ts->tv_sec * 1000 + (ts->tv_nsec + 999999) / 1000000 : -1;
+		}
+#endif
+	}
+	return (long)v[0];
+}
+
+static int is_wait_call(long nr)
+{
+	if (nr == SYS_recvmsg || nr == SYS_sendmsg)
+		return 1;
+#ifdef SYS_poll
+	if (nr == SYS_poll)
+		return 1;
+#endif
+#ifdef SYS_ppoll
+	if (nr == SYS_ppoll)
+		return 1;
+#endif
+	return 0;
+}
+
+/* until the main thread sleeps in its call (1) or returned (0) */
+static int await_sleep(long *arg)
+{
+	for (;;) {
+		long nr = sleeping_in(arg);
+		if (nr >= 0 && is_wait_call(nr))
+			return 1;
+		if (atomic_load(&ir.done))
+			return 0;
+		sched_yield();
+	}
+}
+
+static int interrupt_once(long *arg)
+{
+	sig_atomic_t seen = signals_seen;
+	if (!await_sleep(arg))
+		return 0;
+	syscall(SYS_tgkill, getpid(), ir.tid, EINTR_SIGNAL);
+	while (signals_seen == seen && !atomic_load(&ir.done))
+		sched_yield();
+	return 1;
+}
+
+static void serve(void)
+{
+	static const char wake[SP_MAXBUF + 1];
+	long arg = 0;
+	ir.woke = ir.restarted = 0;
+	if (ir.mode == IR_RECV) {
+		if (interrupt_once(NULL) && await_sleep(NULL) &&
+		    send(ir.wake_fd, wake, ir.wake_len, MSG_DONTWAIT) > 0)
+			ir.woke = 1;
+		return;
+	}
+	if (ir.mode == IR_SEND) {   /* take messages until the send fits */
+		if (!interrupt_once(NULL))
+			return;
+		while (await_sleep(NULL))
+			if (drain_one(ir.wake_fd) < 0)
+				sched_yield();
+		return;
+	}
+	/* IR_TIMEOUT: the wrapper read its clock (L) before its poll, seen
+	 * asleep at H >= L: its deadline L + 1 has come once the clock reads
+	 * H + 1.  A signal then, and the retry must find no time left (no
+	 * poll that sleeps); one that sleeps with a timeout >= 1 ms restarted
+	 * the deadline. */
+	if (!await_sleep(&arg))
+		return;
+	long long h = now_ms();
+	while (!atomic_load(&ir.done) && now_ms() <= h)
+		sched_yield();
+	if (interrupt_once(NULL) && await_sleep(&arg) && arg >= 1)
+		ir.restarted = 1;
+}
+
+static void *interrupter(void *unused)
+{
+	(void)unused;
+	for (;;) {
+		while (sem_wait(&ir.go) < 0)
+			;
+		serve();
+		sem_post(&ir.ack);
+	}
+	return NULL;
+}
+
+static void start_interrupter(void)
+{
+	char path[64];
+	pthread_t t;
+	sigset_t all, old;
+	ir.tid = (pid_t)syscall(SYS_gettid);
+	ir.owner = getpid();
+	snprintf(path, sizeof path, "/proc/self/task/%d/syscall", (int)ir.tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		die("cannot open /proc/self/task/TID/syscall");
+	if (ir.proc_fd < 0) {
+		ir.proc_fd = fd;
+	} else {   /* after a fork: the same fd number, for the leak oracle */
+		if (dup3(fd, ir.proc_fd, O_CLOEXEC) < 0)
+			die("dup3");
+		close(fd);
+	}
+	if (sem_init(&ir.go, 0, 0) < 0 || sem_init(&ir.ack, 0, 0) < 0)
+		die("sem_init");
+	/* every signal stays with the main thread (the engine's too) */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&t, NULL, interrupter, NULL) != 0)
+		die("pthread_create");
+	pthread_detach(t);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+}
+
+static void begin_interrupt(int mode, int wake_fd, size_t wake_len)
+{
+	if (ir.owner != getpid())   /* a fork (AFL++'s fork server) */
+		start_interrupter();
+	ir.mode = mode;
+	ir.wake_fd = wake_fd;
+	ir.wake_len = wake_len;
+	atomic_store(&ir.done, 0);
+	sem_post(&ir.go);
+}
+
+static void end_interrupt(void)
+{
+	atomic_store(&ir.done, 1);
+	while (sem_wait(&ir.ack) < 0)
+		;
+}
+#endif
+
 static void setup(void)
 {
 	struct sigaction sa = { .sa_handler = on_signal };   /* no SA_RESTART */
-	struct sigevent ev = { .sigev_notify = SIGEV_SIGNAL,
-			       .sigev_signo = EINTR_SIGNAL };
 	sigemptyset(&sa.sa_mask);
 	sigaction(EINTR_SIGNAL, &sa, NULL);
-	if (timer_create(CLOCK_MONOTONIC, &ev, &eintr_timer) < 0)
-		die("timer_create");
+	start_interrupter();
 	signal(SIGPIPE, SIG_IGN);
 	for (int i = 0; i < POOL; i++) {
 		int p[2];
@@ -217,6 +467,9 @@ static void setup(void)
 	}
 	for (int t = 0; t < 3; t++)
 		make_pair(t);
+	if (socketpair(AF_UNIX, SOCK_DGRAM, 0, full) < 0 ||
+	    setsockopt(full[0], SOL_SOCKET, SO_SNDBUF, &(int){ 4096 }, sizeof(int)) < 0)
+		die("the blocking sends' socketpair");
 	fdleak_snapshot();
 	baseline = fdleak_lowest_free(pool[0]);
 	scenario_path = getenv("ANCDATA_FUZZ_SCENARIO");
@@ -247,6 +500,7 @@ static int scn_on;
 static int scn_pipe[POOL];   /* pool pipe -> scenario pipe number, or -1 */
 static int scn_interrupted[SC_MAX_STEPS], scn_ninterrupted;
 static int scn_raw_cut;      /* raw fds past the format's 16, sent as -1 */
+static int scn_blocked[SC_MAX_STEPS], scn_nblocked;   /* blocking sends */
 
 static void scn_begin(int type, int passcred, int limited, unsigned free_slots)
 {
@@ -255,7 +509,7 @@ static void scn_begin(int type, int passcred, int limited, unsigned free_slots)
 		return;
 	memset(&scn, 0, sizeof scn);
 	memset(scn_pipe, -1, sizeof scn_pipe);
-	scn_ninterrupted = scn_raw_cut = 0;
+	scn_ninterrupted = scn_raw_cut = scn_nblocked = 0;
 	snprintf(scn.id, sizeof scn.id, "fuzz_socketpair");
 	snprintf(scn.area, sizeof scn.area, "repro");
 	scn.type = (enum sc_socktype)type;
@@ -303,7 +557,14 @@ static void scn_purpose(void)
 				      scn_interrupted[i]);
 	if (scn_ninterrupted && n < sizeof scn.purpose)
 		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n,
-				      " (there it waits up to 2 ms)");
+				      " (there it blocks until the peer's message ends it)");
+	for (int i = 0; i < scn_nblocked && n < sizeof scn.purpose; i++)
+		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n, "%s%d",
+				      i ? "," : "; a signal interrupts the send of step ",
+				      scn_blocked[i]);
+	if (scn_nblocked && n < sizeof scn.purpose)
+		n += (size_t)snprintf(scn.purpose + n, sizeof scn.purpose - n,
+				      " (there it blocks on a full side pair)");
 	if (scn_raw_cut && n < sizeof scn.purpose)
 		snprintf(scn.purpose + n, sizeof scn.purpose - n,
 			 "; raw fds past 16 are -1 here");
@@ -324,11 +585,15 @@ static void scn_write(void)
 
 static void scn_send(int from, const char *data, unsigned dlen, unsigned variant,
 		     const unsigned char *idx, const int *fds, unsigned n, int flags,
-		     const unsigned char *raw, size_t rawlen)
+		     const unsigned char *raw, size_t rawlen, int blocking)
 {
 	struct sc_step *st = scn_step(SC_OP_SEND);
 	if (!st)
 		return;
+	if (blocking) {   /* the scenario's send does not block */
+		scn_blocked[scn_nblocked++] = scn.nsteps;
+		flags |= MSG_DONTWAIT;
+	}
 	struct sc_send *sd = &st->u.send;
 	sd->from = from ? SC_B : SC_A;
 	sd->datalen = (int)dlen;
@@ -394,6 +659,25 @@ static void scn_recv(int at, unsigned api, long bufsize, long anc, int flags,
 }
 
 /* ---- send: SCM_RIGHTS of pool pipes, valid or malformed --------------- */
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+/* fill the side pair until a send would block, then let the helper in */
+static void begin_blocking_send(void)
+{
+	static const char filler[512];
+	while (send(full[0], filler, sizeof filler, MSG_DONTWAIT) > 0)
+		;
+	begin_interrupt(IR_SEND, full[1], 0);
+}
+
+static void end_blocking_send(ssize_t rc)
+{
+	end_interrupt();
+	if (rc == -EINTR)
+		die("-EINTR from a send a signal interrupted, although nothing "
+		    "asked to stop: no PEP 475 retry");
+}
+#endif
+
 static void op_send(struct state *s, int from)
 {
 	int sock = pairs[s->type][from];
@@ -405,6 +689,17 @@ static void op_send(struct state *s, int from)
 	unsigned flagbits = byte(s);
 	char data[SP_MAXDATA];
 	int flags = MSG_DONTWAIT | ((flagbits & SP_SF_OOB) ? MSG_OOB : 0);
+	int blocking = 0;
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+	/* a send that blocks on a full buffer, a signal inside it: on the
+	 * side pair (the model's queues stay as they are; the scenario,
+	 * which has no such pair, sends it on the pair: its purpose says) */
+	blocking = (flagbits & SP_SF_BLOCK_MASK) == SP_SF_BLOCK;
+	if (blocking) {
+		sock = full[0];
+		flags &= ~MSG_DONTWAIT;
+	}
+#endif
 	struct iovec iov = { data, dlen };
 	struct sent *sd = s->nsends < MAXSENDS ? &s->sends[s->nsends] : NULL;
 	ssize_t rc;
@@ -421,7 +716,9 @@ static void op_send(struct state *s, int from)
 	}
 	if (sd)
 		memcpy(sd->idx, idx, n);
-	struct ucred cred = { getpid(), getuid(), getgid() };
+	struct ucred cred = { 0 };   /* asked for only when sent */
+	if (variant == SP_SEND_CREDS)
+		cred = (struct ucred){ getpid(), getuid(), getgid() };
 	struct ancdata_cmsg items[3];
 	int nitems = 0;
 	switch (variant) {
@@ -461,7 +758,12 @@ static void op_send(struct state *s, int from)
 			n = (unsigned)(len - 16) / 4;
 		memcpy(raw + 16, fds, n * 4);
 		if (scn_on)
-			scn_send(from, data, dlen, variant, idx, fds, n, flags, raw, len);
+			scn_send(from, data, dlen, variant, idx, fds, n, flags, raw, len,
+				 blocking);
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+		if (blocking)
+			begin_blocking_send();
+#endif
 		rc = ancdata_sendmsg_raw(sock, &iov, 1, raw, len, flags, NULL, 0, NULL);
 		if (rc >= 0 && sd)
 			sd->n = (int)n;   /* what may arrive: a prefix of these */
@@ -472,22 +774,38 @@ static void op_send(struct state *s, int from)
 		break;
 	}
 	if (scn_on)
-		scn_send(from, data, dlen, variant, idx, fds, n, flags, NULL, 0);
+		scn_send(from, data, dlen, variant, idx, fds, n, flags, NULL, 0, blocking);
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+	if (blocking)
+		begin_blocking_send();
+#endif
 	rc = ancdata_sendmsg(sock, &iov, 1, items, (size_t)nitems, flags, NULL, 0,
 			     NULL, 0, NULL);
 	if (rc >= 0 && sd)
 		sd->n = (int)n;
 sent:
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+	if (blocking) {
+		end_blocking_send(rc);
+		return;
+	}
+#endif
 	if (rc < 0)
 		return;
 	if (sd)
 		s->nsends++;
+	/* a raw header may be SCM_CREDENTIALS too */
+	s->creds_sent |= variant == SP_SEND_CREDS || variant == SP_SEND_RAW;
+	if ((int)n > s->most_fds)
+		s->most_fds = (int)n;
 	s->queued[1 - from] += s->type == 0 ? rc : 1;
 	s->dirty |= (flags & MSG_OOB) != 0;
 	/* what a datagram receive must deliver (streams merge: not modelled) */
 	int to = 1 - from;
-	if (s->type != 0 && s->qtail[to] < MAXSENDS)
+	if (s->type != 0 && s->qtail[to] < MAXSENDS) {
+		s->qlen[to][s->qtail[to]] = (int)rc;
 		s->queue[to][s->qtail[to]++] = variant == SP_SEND_RAW ? -1 : (int)n;
+	}
 }
 
 /* ---- receive: every API, fuzzed sizes, flags and policies ------------- */
@@ -533,6 +851,79 @@ static int after_call(ssize_t rc)
 	       rc == -ANCDATA_E_ADDR;
 }
 
+#ifndef ANCDATA_FUZZ_SLEEPY_EINTR
+/* after a receive the helper interrupted: the PEP 475 retry, the one
+ * deadline, and the wake message in the model (a message like any other,
+ * with no fds, which a peek leaves queued) */
+static void after_interrupt(struct state *s, int at, int mode, ssize_t rc,
+			    const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	end_interrupt();
+	if (rc == -EINTR)
+		die("-EINTR from a receive a signal interrupted, although nothing "
+		    "asked to stop: no PEP 475 retry");
+	if (mode == IR_TIMEOUT) {
+		long long ms = (t1.tv_sec - t0->tv_sec) * 1000LL +
+			       (t1.tv_nsec - t0->tv_nsec) / 1000000;
+		if (ir.restarted)
+			die("the retry after EINTR waited the whole timeout again: "
+			    "the deadline restarted");
+		if (rc == -ETIMEDOUT && ms > 1 + ANCDATA_FUZZ_TIMEOUT_SLACK_MS)
+			die("the timeout expired long past its deadline");
+	}
+	if (ir.woke) {
+		s->queued[at] += s->type == 0 ? (long)ir.wake_len : 1;
+		if (s->type != 0 && s->qtail[at] < MAXSENDS) {
+			s->qlen[at][s->qtail[at]] = 1;
+			s->queue[at][s->qtail[at]++] = 0;
+		} else if (s->type != 0) {
+			s->dirty = 1;
+		}
+	}
+}
+#endif
+
+/* -ANCDATA_E_NOSPACE only when the array was too small: a receive on a
+ * socketpair brings at most SCM_RIGHTS and SCM_CREDENTIALS (the latter
+ * only with SO_PASSCRED or a send that carried it), and no more fds than
+ * the most one send of this input carried */
+static void check_nospace(const struct state *s, unsigned api, ssize_t rc,
+			  long anc, unsigned fl)
+{
+	if (rc != -ANCDATA_E_NOSPACE)
+		return;
+	if (api == SP_API_RECV_FDS) {
+		long maxfds = anc / 4 > MAXFDS ? MAXFDS : anc / 4;
+		if (maxfds >= s->most_fds)
+			die("-ANCDATA_E_NOSPACE from recv_fds with room for every fd sent");
+		return;
+	}
+	int most_items = 1 + (s->passcred || s->creds_sent);
+	if (!(fl & SP_RF_ONE_ITEM) || most_items <= 1)
+		die("-ANCDATA_E_NOSPACE with room for every item the kernel can give");
+}
+
+/* recvmsg_into returns the kernel's count: a datagram's length, cut to the
+ * buffer unless MSG_TRUNC; on a stream no more than the buffer or what the
+ * model knows is queued */
+static void check_count(const struct state *s, int at, ssize_t rc, long bufsize,
+			int flags)
+{
+	if (s->type == 0) {
+		if (!s->dirty && (rc > bufsize || rc > s->queued[at]))
+			die("recvmsg_into returned more than the stream held");
+		return;
+	}
+	if (s->qhead[at] >= s->qtail[at])
+		return;
+	long len = s->qlen[at][s->qhead[at]];
+	long want = (flags & MSG_TRUNC) || len < bufsize ? len : bufsize;
+	if (rc != want)
+		die("recvmsg_into's count is not the kernel's");
+}
+
 static void op_recv(struct state *s, int at, int interrupt)
 {
 	int sock = pairs[s->type][at];
@@ -560,11 +951,27 @@ static void op_recv(struct state *s, int at, int interrupt)
 	if (scn_on)
 		scn_recv(at, api, bufsize, anc, flags, warn, (fl & SP_RF_STRICT) != 0,
 			 (fl & SP_RF_ONE_ITEM) != 0, interrupt);
+#ifdef ANCDATA_FUZZ_SLEEPY_EINTR
 	if (interrupt) {   /* a signal lands while the call waits */
 		flags &= ~MSG_DONTWAIT;
 		o.timeout_ms = 2;
 		arm_eintr(200);
 	}
+#else
+	/* a signal lands inside the blocked call: only one that blocks */
+	int mode = -1;
+	struct timespec t0;
+	if (interrupt && s->queued[at] == 0 && !s->dirty) {
+		/* one timeout an input: it waits up to 1 ms */
+		mode = interrupt == 2 && !s->timed ? IR_TIMEOUT : IR_RECV;
+		s->timed |= mode == IR_TIMEOUT;
+		flags &= ~MSG_DONTWAIT;
+		o.timeout_ms = mode == IR_TIMEOUT ? 1 : 0;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		begin_interrupt(mode, pairs[s->type][1 - at],
+				s->type == 0 && bufsize > 0 ? (size_t)bufsize : 1);
+	}
+#endif
 	if (s->limited)
 		limit_nofile();
 	if (api == SP_API_RECV_FDS) {
@@ -614,11 +1021,19 @@ static void op_recv(struct state *s, int at, int interrupt)
 		}
 	}
 	restore_nofile();
+#ifdef ANCDATA_FUZZ_SLEEPY_EINTR
 	if (interrupt) {
 		arm_eintr(0);
 		if (rc == -EINTR)
 			die("-EINTR although nothing asked to stop: no PEP 475 retry");
 	}
+#else
+	if (mode >= 0)
+		after_interrupt(s, at, mode, rc, &t0);
+#endif
+	check_nospace(s, api, rc, anc, fl);
+	if (api == SP_API_RECVMSG_INTO && rc >= 0)
+		check_count(s, at, rc, bufsize, flags);
 	if (o.warnings)
 		die("a warning on kernel output (Linux never truncates a header)");
 	int taken = !peek && (rc >= 0 || after_call(rc)) && s->type != 0 &&
@@ -729,8 +1144,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			op_send(&s, from);
 		else if (op < SP_OP_RECV_WAIT)
 			op_recv(&s, 1 - from, 0);
-		else if (op == SP_OP_RECV_WAIT)   /* waits up to 2 ms: interrupted only 1 in 4 */
-			op_recv(&s, 1 - from, (arg & SP_ARG_INTERRUPT) == SP_ARG_INTERRUPT);
+		else if (op == SP_OP_RECV_WAIT)   /* interrupted: 1 in 4, a timeout 1 in 128 */
+			op_recv(&s, 1 - from,
+				(arg & SP_ARG_INTERRUPT) != SP_ARG_INTERRUPT ? 0
+				: (arg & SP_ARG_TIMEOUT_MASK) == SP_ARG_TIMEOUT ? 2 : 1);
 		else
 			op_send(&s, 0);
 	}

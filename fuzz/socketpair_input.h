@@ -13,7 +13,8 @@
  *
  *   send       nfds % SP_NFDS_MOD (SP_NFDS_MANY: SP_MANY_BASE + a byte
  *              % SP_MANY_MOD, around SCM_MAX_FD), variant % SP_NVARIANTS,
- *              datalen % SP_MAXDATA, flags (bit 0 MSG_OOB), the data bytes,
+ *              datalen % SP_MAXDATA, flags (bit 0 MSG_OOB; bits 0-2
+ *              SP_SF_BLOCK: a blocking send, see below), the data bytes,
  *              the first pool pipe (then the next ones, modulo the pool),
  *              then for SP_SEND_BADFD the slot made -1 (% nfds), and for
  *              SP_SEND_RAW: extra length % 8 (raw control is a 16-byte
@@ -42,13 +43,19 @@ enum sp_op {
 	SP_OP_SEND = 0,        /* 0-2: send from arg & 1 */
 	SP_OP_RECV = 3,        /* 3-5: receive at 1 - (arg & 1) */
 	SP_OP_RECV_WAIT = 6,   /* receive; with (arg & SP_ARG_INTERRUPT) ==
-	                        * SP_ARG_INTERRUPT it waits and a signal
-	                        * interrupts it */
+	                        * SP_ARG_INTERRUPT, when its queue is empty, it
+	                        * blocks, a signal interrupts it inside the call
+	                        * and a message from the peer ends it (or, with
+	                        * SP_ARG_TIMEOUT too, a 1 ms timeout ends it) */
 	SP_OP_SEND_A = 7,      /* send from a */
 	SP_NOPS = 8,
 };
 #define SP_ARG_FROM 0x01
 #define SP_ARG_INTERRUPT 0x06
+#define SP_ARG_TIMEOUT_MASK 0xfe
+#define SP_ARG_TIMEOUT 0x1e    /* (arg & SP_ARG_TIMEOUT_MASK): a 1 ms timeout
+                                * that expires, interrupted once on the way
+                                * (rare: it waits; the first one an input) */
 #define SP_MAXOPS 24
 
 /* send */
@@ -58,6 +65,10 @@ enum sp_op {
 #define SP_MANY_MOD 6
 #define SP_MAXDATA 48
 #define SP_SF_OOB 0x01
+#define SP_SF_BLOCK_MASK 0x07
+#define SP_SF_BLOCK 0x06   /* (flags & SP_SF_BLOCK_MASK): the send blocks on
+                            * the target's side pair, whose buffer is full,
+                            * and a signal interrupts it inside the call */
 #define SP_RAW_TYPES 5
 enum sp_variant {
 	SP_SEND_ONE,     /* one SCM_RIGHTS item */
