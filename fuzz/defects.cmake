@@ -3,28 +3,41 @@
 # code replaced; the library itself carries none of this.  prove_oracles.sh
 # fuzzes each variant briefly with every target and requires each defect to
 # be reported.  A replacement whose original text no longer exists stops the
-# configure, so the proofs cannot rot silently.
+# configure, so the proofs cannot rot silently.  The copy is made by
+# mutant.cmake, which also reads the mutants of fuzz/mutants/ (ci/mutants).
+include(${CMAKE_CURRENT_LIST_DIR}/mutant.cmake)
 set(DEFECTS "")
 function(ancdata_defect name file old new)
   set(dir ${CMAKE_CURRENT_BINARY_DIR}/defect_${name})
-  file(COPY ${PROJECT_SOURCE_DIR}/harness/src/ DESTINATION ${dir})
-  file(READ ${dir}/${file} text)
-  string(FIND "${text}" "${old}" at)
-  if(at EQUAL -1)
-    message(FATAL_ERROR "defect ${name}: ${file} no longer has the code it breaks; update fuzz/defects.cmake")
-  endif()
-  string(REPLACE "${old}" "${new}" text "${text}")
-  file(WRITE ${dir}/${file} "${text}")
+  ancdata_defect_source(${name} ${file} "${old}" "${new}" ${dir} ${ARGN})
   add_library(ancdata_defect_${name} STATIC ${dir}/cmsg.c ${dir}/call.c
     ${dir}/recv.c ${dir}/send.c ${dir}/error.c)
   target_include_directories(ancdata_defect_${name}
     PUBLIC ${PROJECT_SOURCE_DIR}/harness/include PRIVATE ${dir})
   foreach(t ${FUZZ_HARNESS_ONLY})
-    fuzz_target(${t}_defect_${name} ${t}.c ancdata_defect_${name})
+    # the target's source is compiled once for every variant
+    if(NOT TARGET defect_obj_${t})
+      add_library(defect_obj_${t} OBJECT ${CMAKE_CURRENT_SOURCE_DIR}/${t}.c)
+      target_include_directories(defect_obj_${t} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+      target_link_libraries(defect_obj_${t} PRIVATE ancdata_static ancdata_scenario)
+    endif()
+    fuzz_target(${t}_defect_${name} $<TARGET_OBJECTS:defect_obj_${t}> ancdata_defect_${name})
     target_link_options(${t}_defect_${name} PRIVATE ${ANCDATA_FUZZ_LINK})
   endforeach()
   set(DEFECTS ${DEFECTS} ${name} PARENT_SCOPE)
 endfunction()
+
+# ANCDATA_MUTANTS=ALL or NAME,...: the mutants of fuzz/mutants/ as defect
+# variants instead of the planted defects below (ci/mutants' fuzz builds)
+set(ANCDATA_MUTANTS "" CACHE STRING "fuzz/mutants/ to build as defect variants: ALL or NAME,...")
+if(ANCDATA_MUTANTS)
+  ancdata_mutant_names(mutants "${ANCDATA_MUTANTS}")
+  foreach(m ${mutants})
+    ancdata_read_mutant(${m})
+    ancdata_defect(${m} ${MUTANT_FILE} "${MUTANT_OLD}" "${MUTANT_NEW}" UNIQUE)
+  endforeach()
+  return()
+endif()
 
 # 1. an fd of a truncated receive is neither returned nor closed
 ancdata_defect(leak_on_truncation recv.c
