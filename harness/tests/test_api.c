@@ -3,6 +3,7 @@
  * form, the raw send, the strict MSG_CTRUNC policy, addresses, CLOEXEC and
  * every bad argument. */
 #include <stdlib.h>
+#include <netinet/in.h>
 #include <sys/un.h>
 
 #include "testutil.h"
@@ -320,22 +321,104 @@ Test(recvmsg_alloc, fds_and_shrink)
 	FD_NO_LEAK();
 }
 
+/* The allocating form with MSG_TRUNC on a datagram: the kernel's count is
+ * the whole datagram, but the data the caller gets is what fit in the
+ * buffer (found by ci/mutants: alloc_len_mtrunc survived every test). */
+Test(recvmsg_alloc, mtrunc_keeps_the_buffer_length)
+{
+	FD_BASELINE();
+	int sv[2];
+	struct ancdata_message m;
+
+	pair(SOCK_DGRAM, sv);
+	send_msg(sv[0], "0123456789", 10);
+	cr_assert_eq(ancdata_recvmsg_alloc(sv[1], 4, 0, MSG_TRUNC, &m, NULL), 0);
+	cr_assert_eq(m.len, 4, "len %zu: the data is 4 bytes, whatever the kernel counted", m.len);
+	cr_assert_arr_eq(m.data, "0123", 4);
+	cr_assert(m.res.msg_flags & MSG_TRUNC);
+	ancdata_message_free(&m);
+	close_all(sv, 2);
+	FD_NO_LEAK();
+}
+
+/* An ancillary buffer exactly at the socklen_t limit is CPython's largest
+ * accepted size (one more is "invalid ancillary data buffer length"); on an
+ * empty socket the call gets as far as the kernel's EAGAIN without the
+ * kernel touching the buffer (found by ci/mutants:
+ * ancbufsize_limit_off_by_one). */
+Test(recvmsg, ancbufsize_at_the_limit)
+{
+	FD_BASELINE();
+	int sv[2];
+	struct rx x;
+
+	pair(SOCK_DGRAM, sv);
+	cr_assert_eq(recv_x(sv[1], &x, 16, ANCDATA_SOCKLEN_T_LIMIT, MSG_DONTWAIT), -EAGAIN);
+	cr_assert_eq(recv_x(sv[1], &x, 16, (ssize_t)ANCDATA_SOCKLEN_T_LIMIT + 1, MSG_DONTWAIT),
+		     -ANCDATA_E_ANCBUF);
+	close_all(sv, 2);
+	FD_NO_LEAK();
+}
+
+/* err_closefds closes the ints of SOL_SOCKET/SCM_RIGHTS items only: an item
+ * of another level whose type is also 1 (IP_TOS is 1 at SOL_IP) holds data,
+ * not fds, and an open fd number in it must survive (found by ci/mutants:
+ * close_any_level). */
+static void record_close(int fd, void *arg)
+{
+	int *closed = arg;
+	closed[closed[0] + 1] = fd;
+	closed[0]++;
+}
+
+Test(close_fds, only_sol_socket_rights)
+{
+	FD_BASELINE();
+	_Alignas(struct cmsghdr) unsigned char ctl[CMSG_SPACE(sizeof(int)) * 2];
+	int r[1], w[1], closed[4] = { 0 };
+	struct ancdata_opts opts = { .close_fd = record_close, .close_fd_arg = closed };
+	struct cmsghdr *h = (struct cmsghdr *)ctl;
+
+	make_pipes(1, r, w);
+	memset(ctl, 0, sizeof ctl);
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	h->cmsg_level = IPPROTO_IP;
+	h->cmsg_type = 1;                          /* IP_TOS, the number of SCM_RIGHTS */
+	memcpy(CMSG_DATA(h), &r[0], sizeof(int));
+	h = (struct cmsghdr *)(ctl + CMSG_SPACE(sizeof(int)));
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	memcpy(CMSG_DATA(h), &w[0], sizeof(int));
+	cr_assert_eq(ancdata_close_fds(ctl, sizeof ctl, &opts), 1);
+	cr_assert_eq(closed[0], 1);
+	cr_assert_eq(closed[1], w[0], "closed fd %d, the SCM_RIGHTS one is %d", closed[1], w[0]);
+	close_all(r, 1);
+	close_all(w, 1);
+	FD_NO_LEAK();
+}
+
 /* SCM_MAX_FD: 253 fds go, 254 are refused; and flags are honoured, which
  * CPython's send_fds does not do (gh-107898). */
 Test(send_fds, limit_and_flags)
 {
 	FD_BASELINE();
-	int sv[2], fds[254], got[253], flags;
+	int sv[2], fds[258], got[253], flags;
 	struct iovec iov = { "x", 1 };
 	char b;
 	size_t n;
 
 	pair(SOCK_SEQPACKET, sv);
 	int null = open("/dev/null", O_RDONLY);
-	for (int i = 0; i < 254; i++)
+	for (int i = 0; i < 258; i++)
 		fds[i] = null;
 	cr_assert_eq(ancdata_send_fds(sv[0], &iov, 1, fds, 253, 0, NULL), 1);
-	cr_assert_eq(ancdata_send_fds(sv[0], &iov, 1, fds, 254, 0, NULL), -EINVAL);
+	/* every count past SCM_MAX_FD is the kernel's EINVAL, never a buffer
+	 * of the library's own that is too small (ci/mutants:
+	 * send_fds_stack_bound, a stack buffer used for up to 258 fds) */
+	for (int k = 254; k <= 258; k++)
+		cr_assert_eq(ancdata_send_fds(sv[0], &iov, 1, fds, (size_t)k, 0, NULL), -EINVAL,
+			     "%d fds", k);
 	cr_assert_eq(ancdata_recv_fds(sv[1], &b, 1, got, 253, &n, &flags, 0,
 				      NULL), 1);
 	cr_assert_eq(n, 253);
