@@ -27,7 +27,7 @@ planted)
 	echo "explore_test planted: one cluster, $(jq '.findings[0].steps' "$out/findings.json") steps" ;;
 host|uml)
 	if [ "$mode" = uml ] && [ ! -x /usr/bin/linux.uml ]; then echo "no /usr/bin/linux.uml"; exit 77; fi
-	ci/explore --ancdata "$bin" --kernels "$mode,$mode" --out "$out" --rounds 4 --batch 2500 \
+	ci/explore --ancdata "$bin" --kernels "$mode,$mode" --out "$out" --rounds 10 --batch 1000 \
 		--seed 3 || rc=$?
 	[ $rc = 0 ] || fail "ci/explore exit $rc: $(cat "$out/findings.md" 2>/dev/null)"
 	scen=$(awk -F'\t' '{s += $1} END {print s + 0}' "$out/progress.tsv")
