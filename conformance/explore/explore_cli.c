@@ -2,10 +2,11 @@
  * reading and writing the state folder OUT, so that a run can stop and
  * go on (resumable):
  *
- *   explore gen --out OUT --seed S --round R --count N [--with-cases]
+ *   explore gen --out OUT --seed S --round R --count N [--with-cases] [--corpus DIR]
  *       OUT/batch/: N scenarios (fresh, or mutants of OUT/pool/), each
  *       twice (ID_r1, ID_r2); --with-cases adds the built-in cases with
- *       their expectations removed (ids c_CASE)
+ *       their expectations removed (ids c_CASE), --corpus the scenario
+ *       fuzz corpus likewise (ids f_N)
  *   explore compare --out OUT NAME=PROFILE...   (the first: reference)
  *       the batch's differences appended to OUT/diffs.tsv, never-seen
  *       observations into OUT/pool/, differing scenarios into
@@ -159,11 +160,35 @@ static int number_arg(const char *s, long max, long *v)
 	return errno || end == s || *end || *v < 0 || *v > max ? -1 : 0;
 }
 
+/* the scenario fuzz corpus (any file that parses, pair mode) with its
+ * expectations removed, never waiting: ids f_N */
+static int from_corpus(const char *dir, const char *batch)
+{
+	struct dirent **ents;
+	static struct scenario sc;
+	char p[4096], base[64];
+	int n = scandir(dir, &ents, NULL, alphasort), made = 0;
+	for (int i = 0; i < n; i++) {
+		if (ents[i]->d_name[0] != '.' && !path(p, sizeof p, dir, "%s", ents[i]->d_name) &&
+		    ex_read_case(p, &sc) == 0 && sc.mode == SC_PAIR) {
+			ex_nonblocking(&sc);
+			snprintf(base, sizeof base, "f_%d", i);
+			if (ex_normalise(&sc) == 0 && sc.nsteps && batch_add(batch, base, &sc) == 0)
+				made++;
+		}
+		free(ents[i]);
+	}
+	if (n >= 0)
+		free(ents);
+	return made;
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	const char *out = NULL;
 	long seed = 1, round = 0, count = 100;
 	int with_cases = 0;
+	const char *corpus = NULL;
 	for (int i = 0; i < argc; i++) {
 		long *slot = !strcmp(argv[i], "--seed") ? &seed : !strcmp(argv[i], "--round") ? &round
 			: !strcmp(argv[i], "--count") ? &count : NULL;
@@ -171,6 +196,8 @@ static int cmd_gen(int argc, char **argv)
 			with_cases = 1;
 		else if (!strcmp(argv[i], "--out") && i + 1 < argc)
 			out = argv[++i];
+		else if (!strcmp(argv[i], "--corpus") && i + 1 < argc)
+			corpus = argv[++i];
 		else if (slot && i + 1 < argc) {
 			if (number_arg(argv[++i], 1000000000L, slot) < 0)
 				return bad("gen: %s wants a number from 0 to 1000000000, not '%s'", argv[i - 1], argv[i]);
@@ -197,6 +224,8 @@ static int cmd_gen(int argc, char **argv)
 		if (ex_normalise(&sc) == 0 && batch_add(batch, base, &sc) == 0)
 			made++;
 	}
+	if (corpus)
+		made += from_corpus(corpus, batch);
 	char **names;
 	int npool = list_cases(pool, &names);
 	struct ex_rng r = { (uint64_t)seed * 0x100000001ULL + (uint64_t)round };
