@@ -10,7 +10,8 @@ int ex_read_case(const char *file, struct scenario *sc);
 /* the *.case files of dir removed */
 void ex_clear_cases(const char *dir);
 /* OUT/diffs.tsv clustered by signature (op, field, every kernel's value),
- * one representative each, the smallest; writes the first round of
+ * (of each scenario only its first differing step: the rest follows from
+ * it), one representative each, the smallest; writes the first round of
  * minimisation candidates into OUT/batch.  Candidates, or -1. */
 int ex_clusters_start(const char *out);
 /* one minimisation round judged from the batch's profiles; the next
