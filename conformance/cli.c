@@ -24,6 +24,7 @@
 #include "backend.h"
 #include "cases.h"
 #include "cli.h"
+#include "explore.h"
 #include "files.h"
 #include "json_text.h"
 #include "ktap.h"
@@ -482,6 +483,8 @@ static int dispatch(int argc, char **argv)
 		return cli_report(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "guest-console"))
 		return cli_guest_console(argc - 2, argv + 2);
+	if (!strcmp(argv[1], "explore"))
+		return cli_explore(argc - 2, argv + 2);
 	if (!strcmp(argv[1], "junit"))
 		return cli_junit(argc - 2, argv + 2);
 	return bad("unknown command '%s' (see ancdata --help)", argv[1]);
