@@ -50,6 +50,8 @@ static const char general_help[] =
 "  init           the guest mode: process 1 of a test kernel's initramfs\n"
 "  guest-console  a guest's console log made into a profile (or a kernel error)\n"
 "  junit          JUnit XML from a TAB-separated table (the shell tools' JUnit)\n"
+"  explore        differential exploration: generate, compare, shrink, findings\n"
+"                 (ci/explore drives it across kernels)\n"
 "  help [COMMAND] this text, or one command's (same as COMMAND --help)\n"
 "\n"
 "exit status:\n"
@@ -458,7 +460,7 @@ static int dispatch(int argc, char **argv)
 {
 	if (argc < 2)
 		return bad("no command given (commands: profile, probe, list, show, "
-			   "differential, report, init, guest-console, junit; see ancdata --help)");
+			   "differential, report, init, guest-console, junit, explore; see ancdata --help)");
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
 		return cmd_help(0, NULL);
 	if (help_of(argv[1]) && asks_help(argc - 2, argv + 2)) {
