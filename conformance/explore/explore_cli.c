@@ -436,8 +436,30 @@ static int cmd_findings(int argc, char **argv)
 	return rc;
 }
 
+static const char usage_text[] =
+"usage: ancdata explore gen --out OUT --seed S --round R --count N [--with-cases] [--corpus DIR]\n"
+"       ancdata explore compare --out OUT NAME=PROFILE...   (the first: reference)\n"
+"       ancdata explore shrink --out OUT [NAME=PROFILE...]\n"
+"       ancdata explore findings --out OUT\n"
+"The steps of differential exploration, each reading and writing the state\n"
+"folder OUT (resumable); ci/explore drives them across kernels.\n"
+"  gen       a batch of scenarios (each twice) into OUT/batch/\n"
+"  compare   the batch's profiles compared field by field; differences to\n"
+"            OUT/diffs.tsv, never-seen observations to OUT/pool/\n"
+"  shrink    clusters and minimisation candidates, round by round\n"
+"  findings  OUT/findings.{md,json,html} and a .case file per finding\n"
+"\n"
+"exit status:\n"
+"  0  done, nothing differs or no new finding\n"
+"  1  compare: a difference showed; findings: a finding no case shows\n"
+"  2  bad usage or bad input (one line on stderr)\n";
+
 int cli_explore(int argc, char **argv)
 {
+	if (argc >= 1 && (!strcmp(argv[0], "--help") || !strcmp(argv[0], "-h"))) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
 	if (argc < 1)
 		return bad("wants gen, compare, shrink or findings (see ci/explore --help)");
 	if (!strcmp(argv[0], "gen"))
