@@ -8,19 +8,19 @@
 
 #include "json_text.h"
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), or 0. */
-static size_t utf8_seq(const unsigned char *s, size_t n)
+size_t io_utf8_seq(const unsigned char *s, size_t n, unsigned *cp)
 {
 	size_t len;
-	unsigned cp;
-	if (s[0] < 0x80)
-		return s[0] ? 1 : 0;   /* NUL is not carried raw */
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
+		len = 2, *cp = s[0] & 0x1f;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
+		len = 3, *cp = s[0] & 0x0f;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
+		len = 4, *cp = s[0] & 0x07;
 	else
 		return 0;
 	if (len > n)
@@ -28,12 +28,19 @@ static size_t utf8_seq(const unsigned char *s, size_t n)
 	for (size_t i = 1; i < len; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
+		*cp = *cp << 6 | (s[i] & 0x3f);
 	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
+	if ((len == 3 && (*cp < 0x800 || (*cp >= 0xd800 && *cp <= 0xdfff))) ||
+	    (len == 4 && (*cp < 0x10000 || *cp > 0x10ffff)))
+		return 0;   /* overlong, a surrogate, or past Unicode */
 	return len;
+}
+
+/* a sequence JSON text carries raw: valid UTF-8 but NUL */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+	unsigned cp;
+	return s[0] ? io_utf8_seq(s, n, &cp) : 0;
 }
 
 json_t *io_json_textn(const char *s, size_t n)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "json_text.h"
 #include "text.h"
 
 static int grow(struct tx_buf *b, size_t more)
@@ -65,29 +66,12 @@ void tx_printf(struct tx_buf *b, const char *fmt, ...)
 
 size_t tx_xml_char(const unsigned char *s, size_t n)
 {
-	size_t len;
 	unsigned cp;
-	if (s[0] < 0x80)   /* TAB and LF; the rest of C0 and DEL are not text */
-		return s[0] == '\t' || s[0] == '\n' || (s[0] >= 0x20 && s[0] < 0x7f);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		len = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		len = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		len = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((len == 3 && cp < 0x800) || (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;   /* overlong, or past Unicode */
-	if ((cp >= 0xd800 && cp <= 0xdfff) || cp == 0xfffe || cp == 0xffff)
-		return 0;   /* surrogates; the two XML 1.0 excludes */
+	size_t len = io_utf8_seq(s, n, &cp);
+	if (len == 1)   /* TAB and LF; the rest of C0 and DEL are not text */
+		return cp == '\t' || cp == '\n' || (cp >= 0x20 && cp < 0x7f);
+	if (!len || cp == 0xfffe || cp == 0xffff)
+		return 0;   /* not UTF-8; the two XML 1.0 excludes */
 	if (cp < 0xa0)
 		return 0;   /* the C1 controls: allowed by XML, not by HTML */
 	return len;
