@@ -36,4 +36,8 @@ struct sc_backend {
 	void (*release)(const struct sc_backend *be, void *hold);
 };
 
+/* the pid a pidfd names (its fdinfo): -1 when the process is gone, -2
+ * when it cannot be told (run.c) */
+long sc_pidfd_pid(int fd);
+
 #endif

@@ -35,22 +35,6 @@ static void note_fd(struct sc_rx *rx, int fd, int rights)
 	rx->fds[rx->nfds++].cloexec = (fcntl(fd, F_GETFD) & FD_CLOEXEC) != 0;
 }
 
-/* the pid a pidfd's fdinfo names: -1 when the process is gone, -2 unknown */
-static long pidfd_pid(int fd)
-{
-	char path[64], buf[1024];
-	long pid = -2;
-	snprintf(path, sizeof path, "/proc/self/fdinfo/%d", fd);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -2;
-	while (fgets(buf, sizeof buf, f))
-		if (sscanf(buf, "Pid: %ld", &pid) == 1)
-			break;
-	fclose(f);
-	return pid;
-}
-
 /* the values of an item worth showing: creds, the first pidfd, inq */
 static void take_value(struct sc_rx *rx, const struct ancdata_item *it)
 {
@@ -64,7 +48,7 @@ static void take_value(struct sc_rx *rx, const struct ancdata_item *it)
 	} else if ((it->type == SCM_PIDFD || it->type == 84) && it->len >= sizeof v) {
 		memcpy(&v, it->data, sizeof v);
 		rx->vals[rx->nvals++] = (struct sc_rxval){
-			it->type, it->type == SCM_PIDFD ? pidfd_pid(v) : v, 0, 0 };
+			it->type, it->type == SCM_PIDFD ? sc_pidfd_pid(v) : v, 0, 0 };
 	}
 }
 

@@ -436,8 +436,9 @@ static void gc_settle(struct rt *t, const struct sc_step *st)
 	}
 }
 
-/* the pid a pidfd's fdinfo names: -1 when the process is gone, -2 unknown */
-static long pidfd_pid(int fd)
+/* the pid a pidfd's fdinfo names: -1 when the process is gone, -2 unknown
+ * (backend.h) */
+long sc_pidfd_pid(int fd)
 {
 	char path[64], buf[256];
 	long pid = -2;
@@ -470,7 +471,7 @@ static long do_getopt(struct rt *t, int end, int opt, char *out, size_t len)
 		memcpy(&u, buf, sizeof u);
 		ucred_text(t, u.pid, u.uid, u.gid, out, len);
 	} else if (opt == SO_PEERPIDFD && n >= sizeof i) {
-		snprintf(out, len, "pidfd:%s", pid_name(t, pidfd_pid(i)));
+		snprintf(out, len, "pidfd:%s", pid_name(t, sc_pidfd_pid(i)));
 		close(i);
 	} else if ((opt == SO_RCVTIMEO || opt == SO_SNDTIMEO) && n >= sizeof(struct timeval)) {
 		struct timeval tv;
