@@ -423,78 +423,112 @@ void sc_user_cases_free(struct sc_user_cases *uc)
 	memset(uc, 0, sizeof *uc);
 }
 
-static long long usec_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (t1.tv_sec - t0->tv_sec) * 1000000LL + (t1.tv_nsec - t0->tv_nsec) / 1000;
-}
-
-/* one case run, with its time; a user's case is marked as one and its id
- * kept apart from the built-in ones ("user/ID") */
-static json_t *run_case(struct scenario *sc, int user, int *count, int *bad)
-{
-	static struct sc_result res;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	sc_run_isolated(sc, NULL, &res);
-	long long us = usec_since(&t0);
-	count[res.status]++;
-	json_t *c = sc_result_json(sc, &res);
-	if (c && user) {
-		char id[sizeof sc->id + 8];
-		snprintf(id, sizeof id, "user/%s", sc->id);
-		set(c, "id", io_json_text(id), bad);
-		set(c, "user", json_true(), bad);
-	}
-	if (c)
-		set(c, "elapsed_us", json_integer(us), bad);
-	else
-		*bad = 1;
-	return c;
-}
-
 static int matches(const struct scenario *sc, const char *id, const char *filter)
 {
 	return !filter || strstr(id, filter) || !strcmp(sc->area, filter);
 }
 
-json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, int *failed)
+/* The cases a profile runs, in order: the built-in ones, then the user's
+ * (their ids "user/ID"), those the filter names; a text that does not
+ * parse is kept as such and reported in its place. */
+struct entry {
+	const char *text, *file;
+	int user;
+};
+struct plan {
+	struct entry *e;
+	size_t n;
+	json_t *cases;
+	size_t shown;          /* entries appended to cases so far */
+	int count[4], bad;
+};
+
+static const struct scenario *plan_scenario(size_t i, void *arg)
 {
 	static struct scenario sc;
-	json_t *p = json_object(), *cases = json_array();
-	int count[4] = { 0 }, bad = 0;
+	struct plan *pl = arg;
 	char err[256];
+	return sc_parse(pl->e[i].text, &sc, err, sizeof err) < 0 ? NULL : &sc;
+}
+
+/* the entries before i that did not parse, in their place */
+static void parse_errors_upto(struct plan *pl, size_t i)
+{
+	static struct scenario sc;
+	char err[256];
+	for (; pl->shown < i; pl->shown++)
+		if (sc_parse(pl->e[pl->shown].text, &sc, err, sizeof err) < 0) {
+			append(pl->cases, parse_error_json(pl->e[pl->shown].file, err, &pl->bad),
+			       &pl->bad);
+			pl->count[SC_ERROR]++;
+		}
+}
+
+/* one case's result, with its time; a user's case is marked as one and
+ * its id kept apart from the built-in ones ("user/ID") */
+static void case_done(size_t i, const struct scenario *sc, const struct sc_result *res,
+		      long long us, void *arg)
+{
+	struct plan *pl = arg;
+	parse_errors_upto(pl, i);
+	pl->shown = i + 1;
+	pl->count[res->status]++;
+	json_t *c = sc_result_json(sc, res);
+	if (c && pl->e[i].user) {
+		char id[sizeof sc->id + 8];
+		snprintf(id, sizeof id, "user/%s", sc->id);
+		set(c, "id", io_json_text(id), &pl->bad);
+		set(c, "user", json_true(), &pl->bad);
+	}
+	if (c)
+		set(c, "elapsed_us", json_integer(us), &pl->bad);
+	else
+		pl->bad = 1;
+	append(pl->cases, c, &pl->bad);
+}
+
+static int plan_add(struct plan *pl, size_t cap, const char *text, const char *file, int user,
+		    const char *filter)
+{
+	static struct scenario sc;
+	char err[256], id[sizeof sc.id + 8];
+	if (sc_parse(text, &sc, err, sizeof err) == 0) {
+		snprintf(id, sizeof id, "%s%s", user ? "user/" : "", sc.id);
+		if (!matches(&sc, id, filter))
+			return 0;
+	}
+	if (pl->n == cap)
+		return -1;
+	pl->e[pl->n++] = (struct entry){ text, file, user };
+	return 0;
+}
+
+json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, int *failed)
+{
+	json_t *p = json_object();
+	struct plan pl = { .cases = json_array() };
+	size_t cap = sc_ncases + (user ? user->n : 0);
 	struct timespec t0, t1;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	set(p, "format", json_string("ancdata-profile/1"), &bad);
-	set(p, "kernel", sc_kernel_json(), &bad);
-	set(p, "environment", sc_environment_json(), &bad);
-	set(p, "limits", sc_limits_json(), &bad);
-	set(p, "features", sc_features_json(), &bad);
-	for (unsigned i = 0; i < sc_ncases; i++) {
-		if (sc_parse(sc_cases[i].text, &sc, err, sizeof err) < 0) {
-			append(cases, parse_error_json(sc_cases[i].file, err, &bad), &bad);
-			count[SC_ERROR]++;
-			continue;
-		}
-		if (matches(&sc, sc.id, filter))
-			append(cases, run_case(&sc, 0, count, &bad), &bad);
-	}
-	for (size_t i = 0; user && i < user->n; i++) {
-		char id[sizeof sc.id + 8];
-		if (sc_parse(user->c[i].text, &sc, err, sizeof err) < 0) {
-			append(cases, parse_error_json(user->c[i].file, err, &bad), &bad);
-			count[SC_ERROR]++;
-			continue;
-		}
-		snprintf(id, sizeof id, "user/%s", sc.id);
-		if (matches(&sc, id, filter))
-			append(cases, run_case(&sc, 1, count, &bad), &bad);
-	}
+	set(p, "format", json_string("ancdata-profile/1"), &pl.bad);
+	set(p, "kernel", sc_kernel_json(), &pl.bad);
+	set(p, "environment", sc_environment_json(), &pl.bad);
+	set(p, "limits", sc_limits_json(), &pl.bad);
+	set(p, "features", sc_features_json(), &pl.bad);
+	if (!(pl.e = calloc(cap ? cap : 1, sizeof *pl.e)))
+		pl.bad = 1;
+	for (unsigned i = 0; pl.e && i < sc_ncases; i++)
+		plan_add(&pl, cap, sc_cases[i].text, sc_cases[i].file, 0, filter);
+	for (size_t i = 0; pl.e && user && i < user->n; i++)
+		plan_add(&pl, cap, user->c[i].text, user->c[i].file, 1, filter);
+	/* one runner child for the lot, a new one only after a crash or a hang */
+	sc_run_all(pl.n, plan_scenario, NULL, case_done, &pl);
+	parse_errors_upto(&pl, pl.n);
+	free(pl.e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	set(p, "cases", cases, &bad);
+	int bad = pl.bad, *count = pl.count;
+	set(p, "cases", pl.cases, &bad);
 	json_t *sum = json_object();
 	for (int s = 0; s < 4; s++)
 		set(sum, sc_status_names[s], json_integer(count[s]), &bad);

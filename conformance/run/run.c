@@ -31,6 +31,7 @@
 #include "backend.h"
 #include "names.h"
 #include "scenario.h"
+#include "stream.h"
 
 struct rt {
 	const struct scenario *sc;
@@ -826,37 +827,6 @@ static void finish(struct rt *t)
 	}
 }
 
-/* What the child of sc_run_isolated streams to its parent: each step's
- * observation as the step completes, then the whole result. */
-enum { MSG_STEP = 1, MSG_RESULT = 2 };
-struct msg {
-	int type;
-	int step;
-};
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *b = buf;
-	while (len) {
-		ssize_t n = write(fd, b, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		b += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static void report_step(int fd, int i, const struct sc_obs *o)
-{
-	struct msg m = { MSG_STEP, i };
-	if (fd >= 0 && (write_all(fd, &m, sizeof m) < 0 ||
-			write_all(fd, o, sizeof *o) < 0))
-		_exit(1);   /* only the isolated child reports */
-}
-
 /* ---- a second process ---------------------------------------------- */
 
 /* The child runs the steps it is sent, one at a time, and answers each
@@ -883,7 +853,7 @@ static void child_loop(struct rt *t, const struct sc_backend *be, int cmd, int a
 			o.ret = do_step(t, be, i, &o, &hold);
 		if (hold)
 			be->release(be, hold);
-		if (write_all(ans, &o, sizeof o) < 0 || t->sc->steps[i].op == SC_OP_EXIT)
+		if (sc_write_all(ans, &o, sizeof o) < 0 || t->sc->steps[i].op == SC_OP_EXIT)
 			break;
 	}
 	_exit(0);
@@ -924,7 +894,7 @@ static long do_fork(struct rt *t, const struct sc_backend *be)
 static long child_step(struct rt *t, int i, struct sc_obs *o)
 {
 	size_t got = 0;
-	if (t->to_child < 0 || write_all(t->to_child, &i, sizeof i) < 0)
+	if (t->to_child < 0 || sc_write_all(t->to_child, &i, sizeof i) < 0)
 		return -ECHILD;
 	while (got < sizeof *o) {
 		ssize_t n = read(t->from_child, (char *)o + got, sizeof *o - got);
@@ -1072,7 +1042,8 @@ static void observe(struct sc_result *res, const struct scenario *sc, int i,
 {
 	if (res->nsteps < i + 1)
 		res->nsteps = i + 1;
-	report_step(report_fd, i, &res->obs[i]);
+	if (report_fd >= 0)
+		sc_stream_step(report_fd, i, &res->obs[i]);
 	if (res->status == SC_PASS && compare(&sc->steps[i], &res->obs[i], res->why,
 					      sizeof res->why))
 		res->status = SC_FAIL;
@@ -1094,7 +1065,7 @@ static int gc_named_later(const struct scenario *sc, int i, int k)
 }
 
 /* sc_run, reporting each step's observation on report_fd (when >= 0) */
-static void run(const struct scenario *sc, const struct sc_backend *be,
+void sc_run_streamed(const struct scenario *sc, const struct sc_backend *be,
 		struct sc_result *res, int report_fd)
 {
 	static struct rt t;
@@ -1215,153 +1186,5 @@ static void run(const struct scenario *sc, const struct sc_backend *be,
 void sc_run(const struct scenario *sc, const struct sc_backend *be,
 	    struct sc_result *res)
 {
-	run(sc, be, res, -1);
-}
-
-/* How long step i may take before its runner counts as hung: a hang guard,
- * not a measure.  Setting up counts to the first step. */
-static int step_budget_ms(const struct scenario *sc, const struct sc_backend *be,
-			  int i)
-{
-	const struct sc_step *st;
-	int ms = 10000;
-	if (i < 0 || i >= sc->nsteps)
-		return ms;                 /* after the steps: the fd table check */
-	st = &sc->steps[i];
-	if (st->op == SC_OP_GC)
-		ms += 2000;                /* gc_settle waits up to 2 s */
-	if (st->op == SC_OP_RECV && be && be->script)
-		ms += 20000;               /* the driver's own two hang guards */
-	return ms;
-}
-
-static long ms_since(const struct timespec *t0)
-{
-	struct timespec now;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - t0->tv_sec) * 1000 + (now.tv_nsec - t0->tv_nsec) / 1000000;
-}
-
-/* len bytes, before budget_ms since t0: 0, -1 at EOF or error, -2 late */
-static int read_by(int fd, void *buf, size_t len, const struct timespec *t0,
-		   long budget_ms)
-{
-	size_t got = 0;
-	while (got < len) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long left = budget_ms - ms_since(t0);
-		int r;
-		if (left <= 0)
-			return -2;
-		r = poll(&p, 1, (int)left);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0)
-			return -2;
-		ssize_t n = r < 0 ? -1 : read(fd, (char *)buf + got, len - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		got += (size_t)n;
-	}
-	return 0;
-}
-
-/* Read the child's stream into res: 0 when the whole result came, -1 when
- * the child stopped early, -2 when a step overran its budget.  Either way
- * res->nsteps observations are kept. */
-static int collect(int fd, const struct scenario *sc, const struct sc_backend *be,
-		   struct sc_result *res, long *budget)
-{
-	struct timespec t0;
-	struct msg m;
-	int rc;
-
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	for (;;) {
-		*budget = step_budget_ms(sc, be, res->nsteps);
-		if ((rc = read_by(fd, &m, sizeof m, &t0, *budget)) < 0)
-			return rc;
-		if (m.type == MSG_RESULT) {
-			int n = res->nsteps;
-			rc = read_by(fd, res, sizeof *res, &t0, *budget);
-			if (rc < 0)
-				res->nsteps = n;   /* what streamed in is still good */
-			return rc;
-		}
-		if (m.type != MSG_STEP || m.step != res->nsteps || m.step >= sc->nsteps)
-			return -1;
-		if ((rc = read_by(fd, &res->obs[m.step], sizeof res->obs[0], &t0,
-				  *budget)) < 0)
-			return rc;
-		res->nsteps = m.step + 1;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-	}
-}
-
-/* what the error says about where the runner stopped */
-static void where(const struct scenario *sc, const struct sc_result *res,
-		  char *out, size_t len)
-{
-	if (res->nsteps >= sc->nsteps) {
-		snprintf(out, len, "after its last step");
-		return;
-	}
-	const struct sc_step *st = &sc->steps[res->nsteps];
-	snprintf(out, len, "in step %d (line %d: %s), after %d step%s ran",
-		 res->nsteps + 1, st->line, sc_op_names[st->op], res->nsteps,
-		 res->nsteps == 1 ? "" : "s");
-}
-
-void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
-		     struct sc_result *res)
-{
-	int p[2], st = 0, rc = -1;
-	long budget = 0;
-	char at[128];
-	pid_t pid;
-
-	memset(res, 0, sizeof *res);
-	if (pipe2(p, O_CLOEXEC) < 0) {
-		res->status = SC_ERROR;
-		snprintf(res->why, sizeof res->why, "pipe: %s", strerror(errno));
-		return;
-	}
-	fflush(NULL);
-	pid = fork();
-	if (pid == 0) {
-		struct msg m = { MSG_RESULT, 0 };
-		close(p[0]);
-		run(sc, be, res, p[1]);
-		if (write_all(p[1], &m, sizeof m) < 0 ||
-		    write_all(p[1], res, sizeof *res) < 0)
-			_exit(1);
-		_exit(0);
-	}
-	close(p[1]);
-	if (pid > 0)
-		rc = collect(p[0], sc, be, res, &budget);
-	close(p[0]);
-	if (pid > 0 && rc < 0)
-		kill(pid, SIGKILL);
-	if (pid > 0)
-		while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
-			;
-	if (rc == 0)
-		return;
-	res->status = SC_ERROR;
-	where(sc, res, at, sizeof at);
-	if (pid < 0)
-		snprintf(res->why, sizeof res->why, "fork: %s", strerror(errno));
-	else if (rc == -2)
-		snprintf(res->why, sizeof res->why,
-			 "the runner hung %s: no answer in %ld s, killed", at,
-			 budget / 1000);
-	else if (WIFSIGNALED(st))
-		snprintf(res->why, sizeof res->why, "the runner died of signal %d %s",
-			 WTERMSIG(st), at);
-	else
-		snprintf(res->why, sizeof res->why, "the runner exited %d %s",
-			 WEXITSTATUS(st), at);
+	sc_run_streamed(sc, be, res, -1);
 }

@@ -221,6 +221,18 @@ void sc_run(const struct scenario *sc, const struct sc_backend *be,
 /* Run in a child process: crashes and hangs become SC_ERROR. */
 void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
 		     struct sc_result *res);
+/* Run n scenarios one after another in one child process, as
+ * sc_run_isolated would one by one, with one fork for the lot: next(i, arg)
+ * gives scenario i (called in both processes, so it must give the same
+ * scenario each time), done(i, ...) takes its result and how long it took
+ * in microseconds.  After a crash or a hang (that scenario SC_ERROR), a
+ * scenario that left an fd open or changed the process for good (as
+ * nobody, unshare), the next one starts in a new child. */
+void sc_run_all(size_t n, const struct scenario *(*next)(size_t i, void *arg),
+		const struct sc_backend *be,
+		void (*done)(size_t i, const struct scenario *sc,
+			     const struct sc_result *res, long long us, void *arg),
+		void *arg);
 
 /* Names used by the format and the JSON. */
 const char *sc_errname(long neg);          /* "EINVAL", "E_CTRUNC", "0" */

@@ -259,3 +259,57 @@ Test(runner, a_later_recv_releases_what_it_received, .timeout = 0)
 	cr_assert_eq(res.status, SC_PASS, "%s", res.why);
 	cr_assert(res.fd_table_restored);
 }
+
+/* Issue 10: many scenarios in one runner child (sc_run_all): a hang costs
+ * that scenario only, and a scenario that changes the process for good
+ * (as nobody) leaves the next one a new child, still root */
+struct many {
+	struct scenario sc[5];
+	struct sc_result res[5];
+	long long us[5];
+	int calls;
+};
+
+static const struct scenario *many_next(size_t i, void *arg)
+{
+	return &((struct many *)arg)->sc[i];
+}
+
+static void many_done(size_t i, const struct scenario *sc, const struct sc_result *res,
+		      long long us, void *arg)
+{
+	struct many *m = arg;
+	cr_assert_eq(sc, &m->sc[i]);
+	cr_assert_eq((int)i, m->calls++, "results come in order");
+	m->res[i] = *res;
+	m->us[i] = us;
+}
+
+Test(runner, one_child_for_many_and_a_new_one_after_trouble, .timeout = 0)
+{
+	static struct many m;
+	if (geteuid() != 0)
+		cr_skip_test("unshare net needs root");
+	const char *plain = "id plain\narea flags\nsocket stream pair\n"
+			    "send a data=xy\nexpect ret=2\nrecv b bufsize=2\nexpect ret=2 data=xy\n";
+	parse(plain, &m.sc[0]);
+	parse("id hang\narea flags\nsocket stream pair\n"
+	      "send a data=xy\nexpect ret=2\n"
+	      "recv b bufsize=2\nexpect ret=2 data=xy\n"
+	      "recv b bufsize=2\n", &m.sc[1]);
+	parse("id nobody\narea send\nsocket stream pair\nas nobody\n"
+	      "send a data=x creds=1:65534:65534\nexpect ret=EPERM\n", &m.sc[2]);
+	parse("id netns\narea features\nsocket stream pair\nunshare net\nexpect ret=0\n", &m.sc[3]);
+	parse(plain, &m.sc[4]);
+	sc_run_all(5, many_next, NULL, many_done, &m);
+	cr_assert_eq(m.calls, 5);
+	for (int i = 0; i < 5; i++)
+		cr_assert_eq(m.res[i].status, i == 1 ? SC_ERROR : SC_PASS, "%d: %s: %s", i,
+			     sc_status_names[m.res[i].status], m.res[i].why);
+	cr_assert(strstr(m.res[1].why, "hung in step 3 (line 8: recv)"), "%s", m.res[1].why);
+	cr_assert_eq(m.res[1].nsteps, 2);
+	cr_assert_eq(m.res[4].nsteps, 2);
+	cr_assert_eq(m.res[4].obs[1].datalen, 2);
+	for (int i = 0; i < 5; i++)
+		cr_assert_gt(m.us[i], 0);
+}
