@@ -92,7 +92,8 @@ static void ref_walk(const uint8_t *c, size_t ctl, int old, struct ref *r)
 		r->level[r->n] = rd32(c + off + 8);
 		r->type[r->n] = rd32(c + off + 12);
 		r->len[r->n] = got;
-		if (r->level[r->n] == SOL_SOCKET && r->type[r->n] == SCM_RIGHTS)
+		if (r->level[r->n] == SOL_SOCKET &&
+		    (r->type[r->n] == SCM_RIGHTS || r->type[r->n] == 4 /* SCM_PIDFD */))
 			for (size_t i = 0; i + 4 <= got; i += 4)
 				r->closes[r->nclose++] = rd32(c + off + 16 + i);
 		r->n++;

@@ -216,7 +216,9 @@ ANCDATA_API int ancdata_parse_control(const void *control, size_t controllen,
 
 /* CPython's err_closefds: close every complete int of every SOL_SOCKET/
  * SCM_RIGHTS item up to the stop point; nothing after a malformed header.
- * Returns how many fds it closed. */
+ * Unlike CPython, the fd of a SOL_SOCKET/SCM_PIDFD item (SO_PASSPIDFD) is
+ * closed too: it is a received fd like the others.  Returns how many fds
+ * it closed. */
 ANCDATA_API size_t ancdata_close_fds(const void *control, size_t controllen,
 			 const struct ancdata_opts *opts);
 

@@ -125,8 +125,9 @@ static enum ancdata_cmsg_rule rule_of(const struct ancdata_opts *opts)
 	return opts ? opts->rule : ANCDATA_RULE_GLIBC236;
 }
 
-size_t ancdata_close_fds(const void *control, size_t controllen,
-			 const struct ancdata_opts *opts)
+/* the fds of the items (all that carry fds, or only SCM_PIDFD) closed */
+static size_t close_items(const void *control, size_t controllen,
+			  const struct ancdata_opts *opts, int only_pidfd)
 {
 	const unsigned char *ctl = control;
 	size_t off, datalen, closed = 0;
@@ -138,10 +139,10 @@ size_t ancdata_close_fds(const void *control, size_t controllen,
 		st = ancdata_cmsg_classify(ctl, controllen, off, &datalen);
 		if (st == ANCDATA_CMSG_MALFORMED)
 			break;
-		if (hdr_int(ctl, off, offsetof(struct cmsghdr, cmsg_level)) ==
-			    SOL_SOCKET &&
-		    hdr_int(ctl, off, offsetof(struct cmsghdr, cmsg_type)) ==
-			    SCM_RIGHTS) {
+		int level = hdr_int(ctl, off, offsetof(struct cmsghdr, cmsg_level));
+		int type = hdr_int(ctl, off, offsetof(struct cmsghdr, cmsg_type));
+		if (level == SOL_SOCKET &&
+		    (only_pidfd ? type == SCM_PIDFD : ancdata__carries_fds(type))) {
 			for (size_t i = 0; i < datalen / sizeof(int); i++) {
 				close_one(opts, hdr_int(ctl, off + HDR,
 							i * sizeof(int)));
@@ -152,6 +153,18 @@ size_t ancdata_close_fds(const void *control, size_t controllen,
 			break;
 	} while (ancdata_cmsg_next(ctl, controllen, rule_of(opts), &off) == 0);
 	return closed;
+}
+
+size_t ancdata_close_fds(const void *control, size_t controllen,
+			 const struct ancdata_opts *opts)
+{
+	return close_items(control, controllen, opts, 0);
+}
+
+void ancdata__close_pidfds(const void *control, size_t controllen,
+			   const struct ancdata_opts *opts)
+{
+	close_items(control, controllen, opts, 1);
 }
 
 /* Warn once; under the error policy the caller must take err_closefds. */

@@ -51,6 +51,18 @@ int ancdata__after_recv(struct msghdr *msg, struct sink *sink,
 int ancdata__take_addr(struct msghdr *msg, struct ancdata_result *res,
 		       const struct ancdata_opts *opts);
 
+#ifndef SCM_PIDFD
+#define SCM_PIDFD 0x04   /* Linux 6.5: SO_PASSPIDFD's pidfd */
+#endif
+/* the SOL_SOCKET items whose ints are fds the receiver now holds */
+static inline int ancdata__carries_fds(int type)
+{
+	return type == SCM_RIGHTS || type == SCM_PIDFD;
+}
+/* close the fd of every SCM_PIDFD item (recv_fds returns none of them) */
+void ancdata__close_pidfds(const void *control, size_t controllen,
+			   const struct ancdata_opts *opts);
+
 int ancdata__check_ancbufsize(ssize_t ancbufsize);
 int ancdata__check_opts(const struct ancdata_opts *opts);
 

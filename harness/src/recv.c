@@ -270,6 +270,8 @@ ssize_t ancdata_recv_fds(int sock, void *buf, size_t bufsize, int *fds,
 			rc = ancdata__take_addr(&msg, &res, opts);
 		if (rc < 0)
 			n = rc;
+		else   /* a pidfd (SO_PASSPIDFD) is not returned: not kept either */
+			ancdata__close_pidfds(ctl, res.controllen, opts);
 	}
 	if (ctl != stack)
 		free(ctl);

@@ -583,6 +583,72 @@ Test(strict_ctrunc, closes_everything)
 	FD_NO_LEAK();
 }
 
+/* Found by differential exploration (issue 10): with SO_PASSPIDFD set,
+ * recv_fds left the pidfd the kernel installed (it returns SCM_RIGHTS fds
+ * only), and strict MSG_CTRUNC left it too: neither may keep a pidfd the
+ * caller never sees. */
+static int pass_pidfd(int sock)
+{
+	int one = 1;
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+	return setsockopt(sock, SOL_SOCKET, SO_PASSPIDFD, &one, sizeof one);
+}
+
+Test(recv_fds, a_pidfd_it_does_not_return_is_closed)
+{
+	FD_BASELINE();
+	int sv[2], r[1], w[1], got[2];
+	size_t n = 9;
+	struct iovec iov = { "x", 1 };
+	char buf[4];
+
+	pair(SOCK_STREAM, sv);
+	if (pass_pidfd(sv[1]) < 0) {
+		close_all(sv, 2);
+		cr_skip_test("no SO_PASSPIDFD on this kernel");
+	}
+	cr_assert_eq(ancdata_sendmsg(sv[0], &iov, 1, NULL, 0, 0, NULL, 0, NULL, 0, NULL), 1);
+	cr_assert_eq(ancdata_recv_fds(sv[1], buf, sizeof buf, got, 2, &n, NULL, 0, NULL), 1);
+	cr_assert_eq(n, 0);
+	make_pipes(1, r, w);
+	cr_assert_eq(ancdata_send_fds(sv[0], &iov, 1, r, 1, 0, NULL), 1);
+	close_all(r, 1);
+	cr_assert_eq(ancdata_recv_fds(sv[1], buf, sizeof buf, got, 2, &n, NULL, 0, NULL), 1);
+	cr_assert_eq(n, 1);
+	check_identity(got, 1, w);
+	close_all(got, 1);
+	close_all(w, 1);
+	close_all(sv, 2);
+	FD_NO_LEAK();
+}
+
+Test(close_fds, an_item_array_too_small_closes_the_pidfd_too)
+{
+	FD_BASELINE();
+	int sv[2], r[1], w[1];
+	struct iovec iov = { "s", 1 };
+	struct rx x;
+
+	pair(SOCK_STREAM, sv);
+	if (pass_pidfd(sv[1]) < 0) {
+		close_all(sv, 2);
+		cr_skip_test("no SO_PASSPIDFD on this kernel");
+	}
+	make_pipes(1, r, w);
+	cr_assert_eq(ancdata_send_fds(sv[0], &iov, 1, r, 1, 0, NULL), 1);
+	close_all(r, 1);
+	rx_init(&x);
+	x.res.maxitems = 1;   /* SCM_RIGHTS, then SCM_PIDFD: no room for it */
+	cr_assert_eq(ancdata_recvmsg(sv[1], x.data, 1, x.ctl, 256, 0, &x.res, NULL),
+		     -ANCDATA_E_NOSPACE);
+	cr_assert(reader_gone(w[0]), "the pipe kept a reader");
+	close_all(w, 1);
+	close_all(sv, 2);
+	FD_NO_LEAK();
+}
+
 /* testRecvmsgBadArgs and friends: each bad argument has its code, nothing
  * is consumed, and a good call works afterwards. */
 Test(bad_args, every_function)
