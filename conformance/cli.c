@@ -65,7 +65,7 @@ static const struct help {
 } helps[] = {
 	{ "profile",
 "usage: ancdata profile [--filter TEXT] [--output FILE] [--ktap]\n"
-"                       [--cases FILE|DIR...] [--check]\n"
+"                       [--cases FILE|DIR...] [--step-budget MS] [--check]\n"
 "Runs every compiled-in case on this kernel, each in its own process, and\n"
 "prints the kernel behaviour profile as JSON: the kernel, measured limits,\n"
 "probed features, each case's status and observations, and a summary.\n"
@@ -79,6 +79,8 @@ static const struct help {
 "                 beside the built-in ones, each as \"user/ID\" marked\n"
 "                 \"user\": true (--filter user/ runs only them); every file\n"
 "                 is read and parsed before anything runs\n"
+"  --step-budget MS  a step that takes MS milliseconds (1 to 600000;\n"
+"                 default 10000) makes its case an error, \"hung\"\n"
 "  --check        read and check the options and case files, run nothing\n"
 "  --help         this text\n"
 "\n"
@@ -242,6 +244,15 @@ static int emit(json_t *j, const char *output)
 	return rc;
 }
 
+/* a step budget in milliseconds (1 to 600000), or -1 */
+static long step_budget(const char *s)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	return errno || end == s || *end || *s == '+' || *s == '-' || v < 1 || v > 600000 ? -1 : v;
+}
+
 /* ancdata profile's arguments after --cases: the paths up to the next option */
 static int case_paths(int argc, char **argv, int i, struct sc_user_cases *uc)
 {
@@ -258,9 +269,10 @@ static int case_paths(int argc, char **argv, int i, struct sc_user_cases *uc)
 
 static int cmd_profile(int argc, char **argv)
 {
-	const char *filter = NULL, *output = NULL;
+	const char *filter = NULL, *output = NULL, *budget = NULL;
 	char err[512];
 	int failed, ktap = 0, check = 0, rc;
+	long step_ms = 0;
 	static struct sc_user_cases user;
 
 	for (int i = 0; i < argc; i++) {
@@ -276,7 +288,8 @@ static int cmd_profile(int argc, char **argv)
 			continue;
 		}
 		const char **slot = !strcmp(argv[i], "--filter") ? &filter
-			: !strcmp(argv[i], "--output") ? &output : NULL;
+			: !strcmp(argv[i], "--output") ? &output
+			: !strcmp(argv[i], "--step-budget") ? &budget : NULL;
 		if (!slot)
 			return bad("profile: unknown option '%s'" SEE_HELP("profile"), argv[i]);
 		if (*slot)
@@ -285,13 +298,16 @@ static int cmd_profile(int argc, char **argv)
 			return bad("profile: %s wants a value" SEE_HELP("profile"), argv[i]);
 		*slot = argv[++i];
 	}
+	if (budget && (step_ms = step_budget(budget)) < 0)
+		return bad("profile: --step-budget wants milliseconds from 1 to 600000, not '%s'",
+			   budget);
 	if (filter && !filter_matches(filter, &user))
 		return bad("profile: no case matches --filter '%s' (see ancdata list)", filter);
 	if (output && io_output_ok(output, err, sizeof err) < 0)
 		return bad("profile: %s", err);
 	if (check)
 		return 0;
-	json_t *p = sc_profile_with(filter, &user, &failed);
+	json_t *p = sc_profile_with(filter, &user, step_ms, &failed);
 	rc = ktap && output ? emit(p, output) : 0;
 	if (ktap && !rc && sc_profile_ktap(p, stdout) < 0)
 		rc = bad("profile: no cases to report");
@@ -426,9 +442,16 @@ static int cmd_init(int argc, char **argv)
 	char *dirs[] = { cases_dir }, err[512];
 	if (access(cases_dir, F_OK) == 0 && sc_user_cases_load(dirs, 1, &user, err, sizeof err) < 0)
 		printf("ancdata init: /cases: %s\n", err);
-	/* /cases/.only (ci/kernels --only-cases): only the user's cases */
+	/* /cases/.only (ci/kernels --only-cases): only the user's cases;
+	 * /step-budget (ci/kernels --step-budget MS): the hang guard */
+	long step_ms = 0;
+	char *b = access("/step-budget", F_OK) == 0
+			  ? io_read_file("/step-budget", 64, err, sizeof err) : NULL;
+	if (b && (b[strcspn(b, "\n")] = '\0', step_ms = step_budget(b)) < 0)
+		printf("ancdata init: /step-budget: not milliseconds from 1 to 600000\n");
+	free(b);
 	json_t *p = sc_profile_with(access("/cases/.only", F_OK) == 0 ? "user/" : NULL, &user,
-				    &failed);
+				    step_ms > 0 ? step_ms : 0, &failed);
 	char *text = json_dumps(p, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	/* KTAP first, for a lab that reads the console; then the profile */
 	sc_profile_ktap(p, stdout);

@@ -40,7 +40,8 @@ static int field_value(const char *obs, const char *field, char *out, size_t len
 }
 
 static const char *const fields[] = { "ret", "flags", "items", "fds", "dropped", "gone",
-				      "cloexec", "warnings", "controllen", "data", NULL };
+				      "cloexec", "warnings", "controllen", "data", "value",
+				      "vals", NULL };
 
 static const char *obs_of(const struct sc_pcase *c, int step)
 {
@@ -91,27 +92,45 @@ static uint64_t shape(const struct sc_pcase *c)
 	return fnv(h, c->status);
 }
 
-static int add(struct ex_diffs *out, const char *base, int step, const char *op,
-	       const char *field, char vals[][512], int nk)
+/* one more difference in out: the fields of step that differ, with every
+ * kernel's value of each */
+static struct ex_diff *add(struct ex_diffs *out, const char *base, int step, const char *op)
 {
 	if (out->n == out->cap) {
 		size_t cap = out->cap ? out->cap * 2 : 64;
 		struct ex_diff *d = realloc(out->d, cap * sizeof *d);
 		if (!d)
-			return -1;
+			return NULL;
 		out->d = d, out->cap = cap;
 	}
-	struct ex_diff *d = &out->d[out->n];
+	struct ex_diff *d = &out->d[out->n++];
 	memset(d, 0, sizeof *d);
 	snprintf(d->id, sizeof d->id, "%s", base);
 	d->step = step;
 	snprintf(d->op, sizeof d->op, "%s", op ? op : "?");
-	snprintf(d->field, sizeof d->field, "%s", field);
+	return d;
+}
+
+static int add_field(struct ex_diff *d, const char *field, char vals[][512], int nk)
+{
+	if (d->nf == EX_MAX_FIELDS)
+		return 0;
+	d->field[d->nf] = field;
 	for (int k = 0; k < nk; k++)
-		if (!(d->values[k] = strdup(vals[k])))
+		if (!(d->values[k][d->nf] = strdup(vals[k])))
 			return -1;
-	out->n++;
+	d->nf++;
 	return 0;
+}
+
+/* did step s run in every run on every kernel? */
+static int ran_everywhere(const struct sc_pcase *c[][2], int nk, size_t s)
+{
+	for (int k = 0; k < nk; k++)
+		for (int r = 0; r < 2; r++)
+			if (!obs_of(c[k][r], (int)s))
+				return 0;
+	return 1;
 }
 
 static int compare_one(const struct sc_profile *pr, int nk, const char *base,
@@ -129,11 +148,14 @@ static int compare_one(const struct sc_profile *pr, int nk, const char *base,
 		}
 	for (size_t s = 0; s < steps; s++) {
 		const char *op = NULL;
+		struct ex_diff *d = NULL;
 		for (int k = 0; k < nk && !op; k++)
 			for (int r = 0; r < 2 && !op; r++)
 				if (c[k][r] && s < c[k][r]->nobs && c[k][r]->obs_op)
 					op = c[k][r]->obs_op[s];
-		for (int f = 0; fields[f]; f++) {
+		/* a step that did not run somewhere: that is the difference */
+		int all = ran_everywhere(c, nk, s);
+		for (int f = 0; fields[f] && (all || f == 0); f++) {
 			int stable = 1, same = 1;
 			for (int k = 0; k < nk; k++) {
 				value_in(c[k][0], (int)s, fields[f], vals[k], sizeof vals[k]);
@@ -141,9 +163,15 @@ static int compare_one(const struct sc_profile *pr, int nk, const char *base,
 				stable &= !strcmp(vals[k], v2);
 				same &= !strcmp(vals[k], vals[0]);
 			}
-			if (!stable)
+			if (!stable) {
 				out->unstable++;
-			else if (!same && add(out, base, (int)s, op, fields[f], vals, nk) < 0)
+				continue;
+			}
+			if (same)
+				continue;
+			if (!d && !(d = add(out, base, (int)s, op)))
+				return -1;
+			if (add_field(d, fields[f], vals, nk) < 0)
 				return -1;
 		}
 	}
@@ -173,7 +201,8 @@ void ex_diffs_free(struct ex_diffs *d)
 {
 	for (size_t i = 0; i < d->n; i++)
 		for (int k = 0; k < EX_MAX_KERNELS; k++)
-			free(d->d[i].values[k]);
+			for (int f = 0; f < d->d[i].nf; f++)
+				free(d->d[i].values[k][f]);
 	free(d->d);
 	memset(d, 0, sizeof *d);
 }
@@ -208,15 +237,20 @@ static void flag_delta(const char *ref, const char *v, char *out, size_t len)
 void ex_signature(const struct ex_diff *d, char names[][64], int nk, char *out, size_t len)
 {
 	char v[600];
-	int n = snprintf(out, len, "%s\t%s", d->op, d->field);
-	int flags = !strcmp(d->field, "flags");
-	for (int k = 0; k < nk && n >= 0 && (size_t)n < len; k++) {
-		if (flags && k == 0)
-			snprintf(v, sizeof v, "%s", "reference");
-		else if (flags)
-			flag_delta(d->values[0], d->values[k], v, sizeof v);
-		else
-			snprintf(v, sizeof v, "%s", d->values[k]);
-		n += snprintf(out + n, len - (size_t)n, "\t%s=%s", names[k], v);
+	size_t n = (size_t)snprintf(out, len, "%s\t", d->op);
+	for (int f = 0; f < d->nf && n < len; f++)
+		n += (size_t)snprintf(out + n, len - n, "%s%s", f ? "," : "", d->field[f]);
+	for (int k = 0; k < nk && n < len; k++) {
+		n += (size_t)snprintf(out + n, len - n, "\t%s=", names[k]);
+		for (int f = 0; f < d->nf && n < len; f++) {
+			int flags = !strcmp(d->field[f], "flags");
+			if (flags && k == 0)
+				snprintf(v, sizeof v, "%s", "reference");
+			else if (flags)
+				flag_delta(d->values[0][f], d->values[k][f], v, sizeof v);
+			else
+				snprintf(v, sizeof v, "%s", d->values[k][f]);
+			n += (size_t)snprintf(out + n, len - n, "%s%s", f ? " / " : "", v);
+		}
 	}
 }

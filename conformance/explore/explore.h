@@ -31,15 +31,19 @@ void ex_nonblocking(struct scenario *sc);
  * when it cannot be made valid (print and parse again disagree) */
 int ex_normalise(struct scenario *sc);
 
-/* One difference: a step's field that is stable on every kernel and not
- * the same on all of them.  values[k] is kernel k's value ("" missing). */
+/* One difference: a step whose fields (those stable on every kernel) are
+ * not the same on all of them: field[f] is the name of a differing field,
+ * values[k][f] kernel k's value of it.  A step that did not run on some
+ * kernel differs in "ret" only (its value says why it did not run). */
 #define EX_MAX_KERNELS 8
+#define EX_MAX_FIELDS 12
 struct ex_diff {
 	char id[64];
 	int step;
 	char op[16];
-	char field[16];
-	char *values[EX_MAX_KERNELS];
+	int nf;
+	const char *field[EX_MAX_FIELDS];
+	char *values[EX_MAX_KERNELS][EX_MAX_FIELDS];
 };
 struct ex_diffs {
 	size_t n, cap;
@@ -52,9 +56,10 @@ struct ex_diffs {
 int ex_compare(const struct sc_profile *profiles, int nk, struct ex_diffs *out,
 	       void (*novel)(const char *base, uint64_t sig, void *arg), void *arg);
 void ex_diffs_free(struct ex_diffs *d);
-/* the cluster signature of a difference: "op TAB field TAB name=value..."
- * (flags as what each kernel has more (+X) or less (-X) than the
- * reference, so that one flag's difference is one cluster) */
+/* the cluster signature of a difference: "op TAB field,field... TAB
+ * name=value / value... TAB ..." (flags as what each kernel has more (+X)
+ * or less (-X) than the reference, so that one flag's difference is one
+ * cluster) */
 void ex_signature(const struct ex_diff *d, char names[][64], int nk, char *out, size_t len);
 
 /* Minimisation candidates of sc (each smaller: a step gone, an item gone,

@@ -17,9 +17,11 @@
  *       keeps each cluster's smallest candidate that still shows its
  *       difference and writes the next round.  Prints how many candidates
  *       the next round has (0: done)
- *   explore findings --out OUT
- *       OUT/findings.{md,json,html} and OUT/findings/K.case; exit 1 when a
- *       finding is new (no case in conformance/cases/ shows it)
+ *   explore findings --out OUT [NAME=PROFILE...]
+ *       OUT/findings.{md,json,html} and OUT/findings/explore_K.case; with
+ *       the profiles of OUT/findings/ run on every kernel, whether each
+ *       reproduces; exit 1 when a finding is new (no case in
+ *       conformance/cases/ shows it) or does not reproduce
  *
  * Exit status 2: bad input, one line on stderr. */
 #include <dirent.h>
@@ -428,9 +430,16 @@ static int cmd_shrink(int argc, char **argv)
 
 static int cmd_findings(int argc, char **argv)
 {
-	if (argc != 2 || strcmp(argv[0], "--out"))
-		return bad("findings: --out OUT wanted");
-	int rc = ex_findings(argv[1]);
+	if (argc < 2 || strcmp(argv[0], "--out"))
+		return bad("findings: --out OUT [NAME=PROFILE...] wanted");
+	static struct sc_profile pr[EX_MAX_KERNELS];
+	char names[EX_MAX_KERNELS][64];
+	int nk = 0;
+	if (argc > 2 && (nk = read_profiles(argc, argv, 2, pr, names)) < 0)
+		return 2;
+	int rc = ex_findings(argv[1], pr, names, nk);
+	for (int k = 0; k < nk; k++)
+		sc_profile_free(&pr[k]);
 	if (rc < 0)
 		return bad("findings: cannot read or write the state in %s", argv[1]);
 	return rc;
@@ -440,18 +449,21 @@ static const char usage_text[] =
 "usage: ancdata explore gen --out OUT --seed S --round R --count N [--with-cases] [--corpus DIR]\n"
 "       ancdata explore compare --out OUT NAME=PROFILE...   (the first: reference)\n"
 "       ancdata explore shrink --out OUT [NAME=PROFILE...]\n"
-"       ancdata explore findings --out OUT\n"
+"       ancdata explore findings --out OUT [NAME=PROFILE...]\n"
 "The steps of differential exploration, each reading and writing the state\n"
 "folder OUT (resumable); ci/explore drives them across kernels.\n"
 "  gen       a batch of scenarios (each twice) into OUT/batch/\n"
 "  compare   the batch's profiles compared field by field; differences to\n"
 "            OUT/diffs.tsv, never-seen observations to OUT/pool/\n"
 "  shrink    clusters and minimisation candidates, round by round\n"
-"  findings  OUT/findings.{md,json,html} and a .case file per finding\n"
+"  findings  OUT/findings.{md,json,html} and a .case file per finding;\n"
+"            with the profiles of OUT/findings/ on each kernel, whether\n"
+"            each reproduces\n"
 "\n"
 "exit status:\n"
 "  0  done, nothing differs or no new finding\n"
-"  1  compare: a difference showed; findings: a finding no case shows\n"
+"  1  compare: a difference showed; findings: a finding no case shows,\n"
+"     or one that does not reproduce\n"
 "  2  bad usage or bad input (one line on stderr)\n";
 
 int cli_explore(int argc, char **argv)

@@ -310,6 +310,9 @@ static int ref_obs(const char *com, char obs[][1024], char kernels[][64], char k
 			const char *c = memchr(l, ':', (size_t)len);
 			if (k == 0 && c && steps < SC_MAX_STEPS)
 				snprintf(obs[steps++], 1024, "%.*s", len - (int)(c + 1 - l), c + 1);
+			size_t have = strlen(kvals[k]);   /* every kernel's, to compare */
+			if (k >= 0 && have + (size_t)len + 2 < 8192)
+				snprintf(kvals[k] + have, 8192 - have, "%.*s\n", len, l);
 		} else if (!strncmp(l, "# ", 2) && k + 1 < EX_MAX_KERNELS) {
 			k++;
 			const char *sp = memchr(l + 2, ' ', (size_t)len - 2);
@@ -376,13 +379,37 @@ static const char *suggest_tag(const struct scenario *sc, char *out, size_t len)
 	return out;
 }
 
-int ex_findings(const char *out)
+/* does finding i reproduce?  Each kernel's status of its case
+ * (user/explore_I) into st ("host pass, uml fail"); 1 yes, 0 no, -1 not
+ * run */
+static int reproduces(int i, const struct sc_profile *pr, char names[][64], int nk,
+		      char kvals[][8192], char *st, size_t len)
+{
+	char id[64];
+	size_t n = 0;
+	int ok = 1;
+	st[0] = '\0';
+	if (nk < 1)
+		return -1;
+	snprintf(id, sizeof id, "user/explore_%d", i);
+	for (int k = 0; k < nk; k++) {
+		const struct sc_pcase *c = sc_profile_case(&pr[k], id);
+		const char *s = c && c->status ? c->status : "no run";
+		int want_pass = k == 0 || !strcmp(kvals[k], kvals[0]);
+		ok &= !strcmp(s, want_pass ? "pass" : "fail");
+		n += (size_t)snprintf(st + n, n < len ? len - n : 0, "%s%s %s", k ? ", " : "",
+				      names[k], s);
+	}
+	return ok;
+}
+
+int ex_findings(const char *out, const struct sc_profile *pr, char names[][64], int npr)
 {
 	static struct state s;
 	static struct scenario sc;
 	static char obs[SC_MAX_STEPS][1024], kvals[EX_MAX_KERNELS][8192], text[1 << 18];
 	char kernels[EX_MAX_KERNELS][64], p[4096], dir[4096], tag[64];
-	int nk = 0, fresh = 0;
+	int nk = 0, fresh = 0, unreproduced = 0;
 	if (state_read(out, &s) < 0)
 		return -1;
 	snprintf(dir, sizeof dir, "%s/findings", out);
@@ -394,9 +421,9 @@ int ex_findings(const char *out)
 	tx_puts(&html, "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Exploration "
 		"findings</title></head><body>\n<h1>Exploration findings</h1>\n<table border=\"1\">\n"
 		"<tr><th>#</th><th>step</th><th>field</th><th>values</th><th>steps</th><th>known</th>"
-		"<th>case</th><th>tag</th></tr>\n");
-	tx_puts(&md, "| # | step | field | values (reference first) | steps | known | case | tag |\n"
-		"|---|---|---|---|---|---|---|---|\n");
+		"<th>case</th><th>tag</th><th>reproduces</th></tr>\n");
+	tx_puts(&md, "| # | step | field | values (reference first) | steps | known | case | tag | "
+		"reproduces (probe --kernel) |\n|---|---|---|---|---|---|---|---|---|\n");
 	for (int i = 0; i < s.n; i++) {
 		snprintf(p, sizeof p, "%s/clusters/%d.case", out, i);
 		char *com = comment_of(p);
@@ -435,14 +462,20 @@ int ex_findings(const char *out)
 		}
 		const char *vals = q ? f[2] : "";
 		const char *known = s.c[i].known;
+		char rstat[512], rshow[600];
+		int rep = reproduces(i, pr, names, npr, kvals, rstat, sizeof rstat);
+		snprintf(rshow, sizeof rshow, "%s%s%s%s", rep < 0 ? "not checked" : rep ? "yes" : "NO",
+			 rep < 0 ? "" : " (", rstat, rep < 0 ? "" : ")");
 		fresh += !known[0];
+		unreproduced += rep == 0;
 		/* values: "name=value" TAB-separated, side by side */
 		char shown[8192];
 		snprintf(shown, sizeof shown, "%s", vals);
 		for (char *t = shown; (t = strchr(t, '\t'));)
 			*t = ' ', t++;
-		tx_printf(&md, "| %d | %s | %s | `%s` | %d | %s | %s | %s |\n", i, f[0], q ? f[1] : "",
-			  shown, sc.nsteps, known[0] ? known : "new", file[0] ? file : "-", tag);
+		tx_printf(&md, "| %d | %s | %s | `%s` | %d | %s | %s | %s | %s |\n", i, f[0],
+			  q ? f[1] : "", shown, sc.nsteps, known[0] ? known : "new",
+			  file[0] ? file : "-", tag, rshow);
 		tx_printf(&html, "<tr><td>%d</td><td>", i);
 		tx_markup(&html, f[0]);
 		tx_puts(&html, "</td><td>");
@@ -470,19 +503,24 @@ int ex_findings(const char *out)
 		tx_markup(&html, file[0] ? file : "-");
 		tx_puts(&html, "</td><td>");
 		tx_markup(&html, tag);
+		tx_puts(&html, "</td><td>");
+		tx_markup(&html, rshow);
 		tx_puts(&html, "</td></tr>\n");
-		json_array_append_new(arr, json_pack("{s:i, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o}",
+		json_array_append_new(arr, json_pack("{s:i, s:o, s:o, s:o, s:i, s:o, s:o, s:o, s:o, s:o, s:o}",
 			"cluster", i, "op", io_json_text(f[0]), "field", io_json_text(q ? f[1] : ""),
 			"values", jv, "steps", sc.nsteps,
 			"known", known[0] ? io_json_text(known) : json_null(),
 			"case", file[0] ? io_json_text(file) : json_null(), "tag", io_json_text(tag),
-			"from", io_json_text(s.c[i].rep)));
+			"from", io_json_text(s.c[i].rep),
+			"reproduces", rep < 0 ? json_null() : json_boolean(rep),
+			"statuses", io_json_text(rstat)));
 		free(com);
 	}
-	tx_printf(&md, "\n%d clusters, %d new (no case in conformance/cases/ shows them).\n", s.n, fresh);
+	tx_printf(&md, "\n%d clusters, %d new (no case in conformance/cases/ shows them)%s.\n", s.n,
+		  fresh, npr < 1 ? "" : unreproduced ? "; SOME DO NOT REPRODUCE" : "; every one reproduces");
 	tx_puts(&html, "</table>\n</body></html>\n");
-	json_t *doc = json_pack("{s:s, s:o, s:i, s:i}", "format", "ancdata-explore/1", "findings",
-				arr, "clusters", s.n, "new", fresh);
+	json_t *doc = json_pack("{s:s, s:o, s:i, s:i, s:i}", "format", "ancdata-explore/1", "findings",
+				arr, "clusters", s.n, "new", fresh, "unreproduced", unreproduced);
 	char *js = doc ? json_dumps(doc, JSON_INDENT(2)) : NULL;
 	int rc = -1;
 	if (!md.oom && !html.oom && js) {
@@ -497,7 +535,8 @@ int ex_findings(const char *out)
 	json_decref(doc);
 	tx_free(&md);
 	tx_free(&html);
-	printf("explore: %d clusters, %d new; findings in %s/findings.md\n", s.n, fresh, out);
+	printf("explore: %d clusters, %d new%s; findings in %s/findings.md\n", s.n, fresh,
+	       npr < 1 ? "" : unreproduced ? ", some do not reproduce" : ", every one reproduces", out);
 	state_free(&s);
-	return rc < 0 ? -1 : fresh ? 1 : 0;
+	return rc < 0 ? -1 : fresh || unreproduced ? 1 : 0;
 }

@@ -17,7 +17,11 @@ int ex_clusters_start(const char *out);
 /* one minimisation round judged from the batch's profiles; the next
  * round's candidates written.  Candidates, or -1. */
 int ex_shrink_round(const char *out, const struct sc_profile *pr, char names[][64], int nk);
-/* OUT/findings.{md,json,html} and OUT/findings/K.case; 1 when a finding
- * is new, 0 when none is, -1 on an error */
-int ex_findings(const char *out);
+/* OUT/findings.{md,json,html} and OUT/findings/explore_K.case; 1 when a
+ * finding is new or does not reproduce, 0 when none is, -1 on an error.
+ * With the profiles of OUT/findings/ run on every kernel (nk > 0), each
+ * finding says whether it reproduces: its case holds on the reference and
+ * on every kernel that saw what the reference saw, and fails on the others
+ * (what ancdata probe --kernel K says of it). */
+int ex_findings(const char *out, const struct sc_profile *pr, char names[][64], int nk);
 #endif

@@ -138,14 +138,71 @@ static void gen_close(struct ex_rng *r, const struct scenario *sc, struct sc_ste
 	st->u.sd.end = ex_below(r, 2) ? SC_A : SC_B;
 }
 
+/* what getsockopt, ioctl and poll say at this point of the connection */
+static void gen_getopt(struct ex_rng *r, const struct scenario *sc, struct sc_step *st)
+{
+	static const char *const opts[] = { "SO_PASSCRED", "SO_PEEK_OFF", "SO_OOBINLINE",
+					    "SO_RCVBUF", "SO_SNDBUF", "SO_ERROR", "SO_TYPE",
+					    "SO_ACCEPTCONN", "SO_PEERCRED", "SO_PASSPIDFD",
+					    "SO_PASSRIGHTS", "SO_INQ", "SO_RCVLOWAT", "SO_SNDLOWAT" };
+	long name = 0;
+	(void)sc;
+	st->op = SC_OP_GETOPT;
+	st->u.q.end = any_end(r);
+	if (sc_lookup(sc_sockopts, opts[ex_below(r, sizeof opts / sizeof opts[0])], &name) < 0)
+		sc_lookup(sc_sockopts, "SO_TYPE", &name);
+	st->u.q.req = (int)name;
+}
+
+static void gen_ioctl(struct ex_rng *r, const struct scenario *sc, struct sc_step *st)
+{
+	static const char *const reqs[] = { "SIOCATMARK", "SIOCINQ", "SIOCOUTQ" };
+	long req = 0;
+	(void)sc;
+	st->op = SC_OP_IOCTL;
+	st->u.q.end = any_end(r);
+	sc_lookup(sc_ioctls, reqs[ex_below(r, 3)], &req);
+	st->u.q.req = (int)req;
+}
+
+static void gen_poll(struct ex_rng *r, const struct scenario *sc, struct sc_step *st)
+{
+	(void)sc;
+	st->op = SC_OP_POLL;
+	st->u.q.end = any_end(r);
+}
+
 /* the vocabulary: a generator and its weight */
 static const struct {
 	void (*gen)(struct ex_rng *, const struct scenario *, struct sc_step *);
 	unsigned weight;
 } steps[] = {
 	{ gen_send, 10 }, { gen_recv, 10 }, { gen_setopt, 4 }, { gen_shutdown, 1 },
-	{ gen_close, 1 },
+	{ gen_close, 1 }, { gen_getopt, 2 }, { gen_ioctl, 2 }, { gen_poll, 2 },
 };
+
+/* a blocking receive and the send that wakes it: "later MS send" then a
+ * receive without MSG_DONTWAIT (the runner starts the delay only once the
+ * receive sleeps in the kernel).  Only first in a fresh scenario, where
+ * nothing (a close, a full queue, a tiny buffer) can keep the send from
+ * waking it, and without MSG_WAITALL: a hang costs the run seconds. */
+static int gen_blocking_pair(struct ex_rng *r, const struct scenario *sc, struct sc_step *st)
+{
+	memset(st, 0, 2 * sizeof *st);
+	gen_send(r, sc, &st[0]);
+	gen_recv(r, sc, &st[1]);
+	st[0].who = SC_WHO_LATER;
+	st[0].delay_ms = (int)ex_below(r, 3);
+	st[0].u.send.flags &= ~MSG_OOB;
+	st[0].u.send.from = SC_A;
+	if (st[0].u.send.datalen == 0)
+		st[0].u.send.datalen = 1, st[0].u.send.data[0] = 'z';
+	st[1].u.recv.at = SC_B;
+	st[1].u.recv.flags &= ~(MSG_DONTWAIT | MSG_OOB | MSG_WAITALL);
+	if (st[1].u.recv.api == SC_API_RECV_FDS)
+		st[1].u.recv.flags &= ~MSG_PEEK;
+	return 2;
+}
 
 static void gen_step(struct ex_rng *r, const struct scenario *sc, struct sc_step *st)
 {
@@ -164,9 +221,14 @@ void ex_gen_random(struct ex_rng *r, struct scenario *sc)
 	memset(sc, 0, sizeof *sc);
 	sc->type = (enum sc_socktype)ex_below(r, 3);
 	sc->mode = SC_PAIR;
-	sc->nsteps = 2 + (int)ex_below(r, 7);
-	for (int i = 0; i < sc->nsteps; i++)
-		gen_step(r, sc, &sc->steps[i]);
+	int n = 2 + (int)ex_below(r, 7);
+	for (int i = 0; i < n; i++) {
+		if (i == 0 && !ex_below(r, 6))
+			i += gen_blocking_pair(r, sc, &sc->steps[i]) - 1;
+		else
+			gen_step(r, sc, &sc->steps[i]);
+	}
+	sc->nsteps = n;
 	ex_normalise(sc);
 }
 
@@ -279,6 +341,7 @@ long ex_size(const struct scenario *sc)
 	long n = (long)sc->nsteps * 100000;
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
+		n += st->who != SC_WHO_MAIN;
 		if (st->op == SC_OP_SEND)
 			n += st->u.send.datalen + 10L * st->u.send.nitems + st->u.send.nrefs +
 			     (st->u.send.flags != MSG_DONTWAIT);
@@ -290,11 +353,14 @@ long ex_size(const struct scenario *sc)
 }
 
 /* a mutant never waits: every send and receive non-blocking, no gc (it
- * waits up to 2 s) */
+ * waits up to 2 s), but for the step right after a later one: the later
+ * step is what wakes it */
 void ex_nonblocking(struct scenario *sc)
 {
 	for (int i = 0; i < sc->nsteps; i++) {
 		struct sc_step *st = &sc->steps[i];
+		if (i > 0 && sc->steps[i - 1].who == SC_WHO_LATER)
+			continue;
 		if (st->op == SC_OP_SEND)
 			st->u.send.flags |= MSG_DONTWAIT;
 		if (st->op == SC_OP_RECV)

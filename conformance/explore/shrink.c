@@ -14,7 +14,10 @@ struct emitter {
 
 static int keep(const struct emitter *e, int n, struct scenario *c, const struct scenario *sc)
 {
-	if (n < 0 || ex_normalise(c) < 0 || ex_size(c) >= ex_size(sc))
+	if (n < 0)
+		return n;
+	ex_nonblocking(c);   /* a receive that lost the later step waking it */
+	if (ex_normalise(c) < 0 || ex_size(c) >= ex_size(sc))
 		return n;
 	return e->emit(c, e->arg) < 0 ? -1 : n + 1;
 }
@@ -48,6 +51,12 @@ int ex_shrink_candidates(const struct scenario *sc,
 	}
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
+		if (st->who == SC_WHO_LATER) {   /* in the main line, in order */
+			c = *sc;
+			c.steps[i].who = SC_WHO_MAIN;
+			c.steps[i].delay_ms = 0;
+			n = keep(&e, n, &c, sc);
+		}
 		if (st->op == SC_OP_SEND && !st->u.send.raw) {
 			for (int k = 0; k < st->u.send.nitems; k++) {
 				c = *sc;

@@ -503,7 +503,8 @@ static int plan_add(struct plan *pl, size_t cap, const char *text, const char *f
 	return 0;
 }
 
-json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, int *failed)
+json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, long step_ms,
+			int *failed)
 {
 	json_t *p = json_object();
 	struct plan pl = { .cases = json_array() };
@@ -523,7 +524,7 @@ json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, in
 	for (size_t i = 0; pl.e && user && i < user->n; i++)
 		plan_add(&pl, cap, user->c[i].text, user->c[i].file, 1, filter);
 	/* one runner child for the lot, a new one only after a crash or a hang */
-	sc_run_all(pl.n, plan_scenario, NULL, case_done, &pl);
+	sc_run_all(pl.n, plan_scenario, NULL, step_ms, case_done, &pl);
 	parse_errors_upto(&pl, pl.n);
 	free(pl.e);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -545,5 +546,5 @@ json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, in
 
 json_t *sc_profile(const char *filter, int *failed)
 {
-	return sc_profile_with(filter, NULL, failed);
+	return sc_profile_with(filter, NULL, 0, failed);
 }

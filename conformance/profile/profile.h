@@ -21,7 +21,9 @@ void sc_user_cases_free(struct sc_user_cases *uc);
 /* Runs every compiled-in case whose id contains filter (NULL: all);
  * then the user's (NULL: none) likewise; *failed counts fail and error.  Each returns NULL only when a value
  * could not be made (out of memory): no key is ever silently left out. */
-json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, int *failed);
+/* step_ms: how long a step may take before its case counts as hung (0: 10 s) */
+json_t *sc_profile_with(const char *filter, const struct sc_user_cases *user, long step_ms,
+			int *failed);
 json_t *sc_profile(const char *filter, int *failed);   /* no user cases */
 json_t *sc_kernel_json(void);
 json_t *sc_limits_json(void);

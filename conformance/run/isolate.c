@@ -52,10 +52,10 @@ static long long us_since(const struct timespec *t0)
 /* How long step i may take before its runner counts as hung: a hang guard,
  * not a measure.  Setting up counts to the first step. */
 static int step_budget_ms(const struct scenario *sc, const struct sc_backend *be,
-			  int i)
+			  int i, long base_ms)
 {
 	const struct sc_step *st;
-	int ms = 10000;
+	int ms = base_ms > 0 ? (int)base_ms : SC_STEP_BUDGET_MS;
 	if (i < 0 || i >= sc->nsteps)
 		return ms;                 /* after the steps: the fd table check */
 	st = &sc->steps[i];
@@ -105,7 +105,7 @@ static int send_result(int fd, const struct sc_result *res, int last,
  * message in end), -1 when the child stopped early, -2 when a step overran
  * its budget.  Either way res->nsteps observations are kept. */
 static int collect(int fd, const struct scenario *sc, const struct sc_backend *be,
-		   struct sc_result *res, long *budget, struct sc_msg *end)
+		   long base_ms, struct sc_result *res, long *budget, struct sc_msg *end)
 {
 	struct timespec t0;
 	struct sc_msg m;
@@ -113,7 +113,7 @@ static int collect(int fd, const struct scenario *sc, const struct sc_backend *b
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
-		*budget = step_budget_ms(sc, be, res->nsteps);
+		*budget = step_budget_ms(sc, be, res->nsteps, base_ms);
 		if ((rc = read_by(fd, &m, sizeof m, &t0, *budget)) < 0)
 			return rc;
 		if (m.type == SC_MSG_RESULT) {
@@ -216,7 +216,7 @@ void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
 		fork_failed(res);
 		return;
 	}
-	rc = collect(p[0], sc, be, res, &budget, &end);
+	rc = collect(p[0], sc, be, 0, res, &budget, &end);
 	close(p[0]);
 	if (rc < 0)
 		kill(pid, SIGKILL);
@@ -260,7 +260,7 @@ static _Noreturn void run_from(size_t from, size_t n,
 }
 
 void sc_run_all(size_t n, const struct scenario *(*next)(size_t i, void *arg),
-		const struct sc_backend *be,
+		const struct sc_backend *be, long step_ms,
 		void (*done)(size_t i, const struct scenario *sc,
 			     const struct sc_result *res, long long us, void *arg),
 		void *arg)
@@ -300,7 +300,7 @@ void sc_run_all(size_t n, const struct scenario *(*next)(size_t i, void *arg),
 				continue;
 			}
 		}
-		rc = collect(from, sc, be, &res, &budget, &end);
+		rc = collect(from, sc, be, step_ms, &res, &budget, &end);
 		if (rc < 0)
 			kill(pid, SIGKILL);
 		if (rc < 0 || end.step) {   /* this child is done */

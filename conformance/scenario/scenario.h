@@ -227,9 +227,11 @@ void sc_run_isolated(const struct scenario *sc, const struct sc_backend *be,
  * scenario each time), done(i, ...) takes its result and how long it took
  * in microseconds.  After a crash or a hang (that scenario SC_ERROR), a
  * scenario that left an fd open or changed the process for good (as
- * nobody, unshare), the next one starts in a new child. */
+ * nobody, unshare), the next one starts in a new child.  A step that takes
+ * step_ms (0: SC_STEP_BUDGET_MS; a gc step 2 s more) counts as hung. */
+#define SC_STEP_BUDGET_MS 10000
 void sc_run_all(size_t n, const struct scenario *(*next)(size_t i, void *arg),
-		const struct sc_backend *be,
+		const struct sc_backend *be, long step_ms,
 		void (*done)(size_t i, const struct scenario *sc,
 			     const struct sc_result *res, long long us, void *arg),
 		void *arg);

@@ -301,7 +301,7 @@ Test(runner, one_child_for_many_and_a_new_one_after_trouble, .timeout = 0)
 	      "send a data=x creds=1:65534:65534\nexpect ret=EPERM\n", &m.sc[2]);
 	parse("id netns\narea features\nsocket stream pair\nunshare net\nexpect ret=0\n", &m.sc[3]);
 	parse(plain, &m.sc[4]);
-	sc_run_all(5, many_next, NULL, many_done, &m);
+	sc_run_all(5, many_next, NULL, 0, many_done, &m);
 	cr_assert_eq(m.calls, 5);
 	for (int i = 0; i < 5; i++)
 		cr_assert_eq(m.res[i].status, i == 1 ? SC_ERROR : SC_PASS, "%d: %s: %s", i,
