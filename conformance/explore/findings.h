@@ -21,7 +21,7 @@ int ex_shrink_round(const char *out, const struct sc_profile *pr, char names[][6
  * finding is new or does not reproduce, 0 when none is, -1 on an error.
  * With the profiles of OUT/findings/ run on every kernel (nk > 0), each
  * finding says whether it reproduces: its case holds on the reference and
- * on every kernel that saw what the reference saw, and fails on the others
- * (what ancdata probe --kernel K says of it). */
+ * on every kernel that saw what the reference saw, and does not hold on
+ * the others (what ancdata probe --kernel K says of it). */
 int ex_findings(const char *out, const struct sc_profile *pr, char names[][64], int nk);
 #endif
