@@ -216,11 +216,22 @@ static void gen_step(struct ex_rng *r, const struct scenario *sc, struct sc_step
 	steps[i].gen(r, sc, st);
 }
 
+/* a socket type the mode can make: TCP or UDP over the loopback */
+static enum sc_socktype any_type(struct ex_rng *r, enum sc_mode mode)
+{
+	return (enum sc_socktype)ex_below(r, mode == SC_INET4 ? 2 : 3);
+}
+
 void ex_gen_random(struct ex_rng *r, struct scenario *sc)
 {
 	memset(sc, 0, sizeof *sc);
-	sc->type = (enum sc_socktype)ex_below(r, 3);
+	/* socket pairs only: over TCP/UDP loopback (the built-in cases cover
+	 * it) delivery under UML is not done when send returns, so a
+	 * non-blocking receive right after it races: UML against UML differed
+	 * between boots (poll IN|OUT against OUT, a UDP ECONNREFUSED) while
+	 * each boot's two runs agreed */
 	sc->mode = SC_PAIR;
+	sc->type = any_type(r, sc->mode);
 	int n = 2 + (int)ex_below(r, 7);
 	for (int i = 0; i < n; i++) {
 		if (i == 0 && !ex_below(r, 6))
@@ -262,7 +273,7 @@ void ex_mutate(struct ex_rng *r, struct scenario *sc)
 			gen_step(r, sc, &sc->steps[at]);
 	}
 	if (!ex_below(r, 8))
-		sc->type = (enum sc_socktype)ex_below(r, 3);
+		sc->type = any_type(r, sc->mode);
 }
 
 /* pipes renumbered in order of first use; a gc or check keeps the pipes

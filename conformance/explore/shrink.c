@@ -43,12 +43,17 @@ int ex_shrink_candidates(const struct scenario *sc,
 	static struct scenario c;
 	const struct emitter e = { emit, arg };
 	int n = 0;
-	for (int i = 0; i < sc->nsteps; i++) {   /* a step gone */
-		c = *sc;
-		memmove(&c.steps[i], &c.steps[i + 1], (size_t)(c.nsteps - i - 1) * sizeof c.steps[0]);
-		c.nsteps--;
-		n = keep(&e, n, &c, sc);
-	}
+	/* runs of k steps gone, k from half the scenario down to one (as
+	 * delta debugging does): a long scenario loses most of itself in one
+	 * round when that still shows the difference */
+	for (int k = sc->nsteps / 2; k >= 1; k /= 2)
+		for (int i = 0; i + k <= sc->nsteps; i += k) {
+			c = *sc;
+			memmove(&c.steps[i], &c.steps[i + k],
+				(size_t)(c.nsteps - i - k) * sizeof c.steps[0]);
+			c.nsteps -= k;
+			n = keep(&e, n, &c, sc);
+		}
 	for (int i = 0; i < sc->nsteps; i++) {
 		const struct sc_step *st = &sc->steps[i];
 		if (st->who == SC_WHO_LATER) {   /* in the main line, in order */
