@@ -235,7 +235,7 @@ static int cmd_gen(int argc, char **argv)
 		int ok = 0;
 		if (npool && ex_below(&r, 3)) {   /* guided: a mutant of a novel one */
 			path(p, sizeof p, pool, "%s", names[ex_below(&r, (unsigned)npool)]);
-			if (ex_read_case(p, &sc) == 0 && (sc.mode == SC_PAIR || sc.mode == SC_INET4)) {
+			if (ex_read_case(p, &sc) == 0 && sc.mode == SC_PAIR) {
 				int times = 1 + (int)ex_below(&r, 3);
 				for (int t = 0; t < times; t++)
 					ex_mutate(&r, &sc);
