@@ -27,6 +27,7 @@
 #include "explore.h"
 #include "files.h"
 #include "json_text.h"
+#include "say.h"
 #include "ktap.h"
 #include "obsjson.h"
 #include "profile.h"
@@ -165,22 +166,10 @@ static const struct help {
 "  2  not process 1, or bad usage\n" },
 };
 
-/* One line on stderr, "ancdata: " and the message; every byte that could
- * end the line or steer a terminal is shown as \xNN. */
-static void say(const char *fmt, ...)
-{
-	char msg[1024], shown[4 * sizeof msg];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	io_printable(msg, shown, sizeof shown);
-	fprintf(stderr, "ancdata: %s\n", shown);
-}
-
-/* say(), for bad input: exit status 2. */
-#define bad(...) (say(__VA_ARGS__), 2)
+/* one line on stderr ("ancdata: " and the message, which names the
+ * command); bad(): the same, exit status 2 */
+#define say(...) io_say(NULL, __VA_ARGS__)
+#define bad(...) io_bad(NULL, __VA_ARGS__)
 
 static const char *help_of(const char *cmd)
 {

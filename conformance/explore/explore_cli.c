@@ -38,17 +38,9 @@
 #include "explore.h"
 #include "files.h"
 #include "findings.h"
+#include "say.h"
 
-static int bad(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("ancdata: explore: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 2;
-}
+#define bad(...) io_bad("explore", __VA_ARGS__)
 
 static int path(char *out, size_t len, const char *dir, const char *fmt, ...)
 {

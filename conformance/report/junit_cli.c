@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "files.h"
 #include "junit.h"
+#include "say.h"
 
 #define NFIELDS 7
 
@@ -46,17 +47,7 @@ struct table {
 	size_t n;
 };
 
-static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	fputs("ancdata: junit: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 2;
-}
+#define fail(...) io_bad("junit", __VA_ARGS__)
 
 static int result_of(const char *s, enum junit_result *r)
 {

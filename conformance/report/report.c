@@ -21,6 +21,7 @@
 #include "files.h"
 #include "report.h"
 #include "text.h"
+#include "say.h"
 
 #define MAXK REPORT_MAX_KERNELS
 
@@ -58,16 +59,7 @@ struct input {
 	struct report_ref ref[MAXK];
 };
 
-__attribute__((format(printf, 1, 2))) static int fail(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("ancdata: report: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return 2;
-}
+#define fail(...) io_bad("report", __VA_ARGS__)
 
 /* a name fit for a column and a baseline key: UTF-8 text, no controls */
 static int good_name(const char *s)
